@@ -1,0 +1,100 @@
+/**
+ * createParlor(config): the whole service on one HTTP server — Express pages
+ * and API, Socket.IO namespaces `/chat` and `/system` — without listening.
+ * Used by index.ts and by every test.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { Server } from "socket.io";
+import { resolveSecret } from "./auth/secret";
+import { createTokenSigner } from "./auth/tokens";
+import type { Config } from "./config";
+import type { ChatContext } from "./features/context";
+import { createMemoryPresence } from "./features/presence/memory";
+import { systemEvents, type SystemContext } from "./features/system";
+import { createExpressApp } from "./http/express-app";
+import { healthRouter } from "./http/health";
+import { pagesRouter } from "./http/pages";
+import { sessionRouter } from "./http/session";
+import { createLogger, type Logger } from "./logger";
+import type { User } from "./protocol";
+import { tokenAuth } from "./realtime/auth";
+import { attachChat } from "./realtime/chat-namespace";
+import { registerEvents } from "./realtime/registry";
+import { openSqliteStore } from "./storage/sqlite";
+import type { MessageStore } from "./storage/types";
+
+export interface Parlor {
+  httpServer: http.Server;
+  io: Server;
+  store: MessageStore;
+  log: Logger;
+  /** Listens on `port` (0 = ephemeral) and resolves with the bound port. */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Stops accepting, disconnects every client, closes storage. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function createParlor(config: Config): Promise<Parlor> {
+  const log = createLogger(config.logLevel, config.nodeId);
+  const store = openSqliteStore(config.dbPath);
+  const presence = createMemoryPresence();
+  const signer = createTokenSigner(resolveSecret(config.secret, path.dirname(config.dbPath)), config.tokenTtlMs);
+  const startedAt = Date.now();
+  let shuttingDown = false;
+
+  const rememberUser = (user: User) => store.saveUser(user);
+  const app = createExpressApp(
+    [healthRouter(() => shuttingDown), sessionRouter(signer, rememberUser), pagesRouter()],
+    log,
+  );
+  const httpServer = http.createServer(app);
+  const io = new Server(httpServer, {
+    maxHttpBufferSize: config.maxPayloadBytes,
+    serveClient: true,
+  });
+
+  const chat = io.of("/chat");
+  chat.use(tokenAuth(signer, rememberUser));
+  attachChat(chat, { store, presence, log, hooks: {} });
+
+  const systemCtx: SystemContext = {
+    async state() {
+      return {
+        connectedClients: io.engine.clientsCount,
+        uptime: Math.round((Date.now() - startedAt) / 1000),
+        rooms: (await presence.rooms()).length,
+        games: 0,
+        node: config.nodeId,
+      };
+    },
+  };
+  io.of("/system").on("connection", (socket) => registerEvents(socket, systemEvents, systemCtx, log));
+
+  let closing: Promise<void> | undefined;
+  return {
+    httpServer,
+    io,
+    store,
+    log,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off("error", reject);
+          resolve((httpServer.address() as AddressInfo).port);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await presence.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

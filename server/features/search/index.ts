@@ -1,0 +1,3 @@
+import { searchMessages } from "./search";
+
+export const searchEvents = [searchMessages];

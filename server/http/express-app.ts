@@ -1,0 +1,31 @@
+/**
+ * The Express app: pages, static files, the session API and health. Errors
+ * answer JSON `{ error: { code, message } }` without internals.
+ */
+import express, { type ErrorRequestHandler, type Router } from "express";
+import path from "node:path";
+import type { Logger } from "../logger";
+
+export const ROOT_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../../.." : "../..");
+
+export function createExpressApp(routers: Router[], log: Logger): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("view engine", "ejs");
+  app.set("views", path.join(ROOT_DIR, "views"));
+  app.use(express.json({ limit: "16kb" }));
+  app.use("/static", express.static(path.join(ROOT_DIR, "static"), { maxAge: "1h" }));
+  for (const router of routers) app.use(router);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: "NOT_FOUND", message: "no such route" } });
+  });
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    const status = typeof err?.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log.error({ err }, "http request failed");
+    const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 500 ? "INTERNAL" : "BAD_REQUEST";
+    res.status(status).json({ error: { code, message: status === 500 ? "internal error" : "bad request" } });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,12 @@
+/** The EJS pages. Page config travels in data attributes (EJS escapes it), never in inline script. */
+import { Router } from "express";
+
+const str = (v: unknown, max: number) => (typeof v === "string" ? v.slice(0, max) : "");
+
+export function pagesRouter(): Router {
+  const router = Router();
+  router.get("/", (req, res) => {
+    res.render("chat", { name: str(req.query.name, 32), room: str(req.query.room, 64) || "lobby" });
+  });
+  return router;
+}

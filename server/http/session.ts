@@ -1,0 +1,28 @@
+/** `POST /api/session`: a name in, a signed token out (201). */
+import { Router } from "express";
+import { z } from "zod";
+import { newUserId, type TokenSigner } from "../auth/tokens";
+import { UserName } from "../protocol";
+import { validationDetails } from "../realtime/registry";
+
+const SessionRequest = z.strictObject({ name: UserName });
+
+export function sessionRouter(signer: TokenSigner, onUser: (user: { id: string; name: string }) => Promise<void>): Router {
+  const router = Router();
+  router.post("/api/session", async (req, res, next) => {
+    const parsed = SessionRequest.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: { code: "BAD_REQUEST", message: "name must be 1-32 characters without control characters", details: validationDetails(parsed.error) } });
+      return;
+    }
+    try {
+      const user = { id: newUserId(), name: parsed.data.name };
+      await onUser(user);
+      const { token, expiresAt } = signer.issue(user);
+      res.status(201).json({ token, user, expiresAt });
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}

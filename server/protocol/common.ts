@@ -1,0 +1,86 @@
+/**
+ * Shared pieces of the Parlor wire contract (see PROTOCOL.md): the ack shape,
+ * the closed set of error codes and the types every namespace uses.
+ * Imported by the server, by `client/` and by the tests.
+ */
+import { z } from "zod";
+
+/** Every error code a client can see in `{ ok: false, error: { code } }`. */
+export const ERROR_CODES = [
+  "BAD_REQUEST",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "RATE_LIMITED",
+  "PAYLOAD_TOO_LARGE",
+  "UNKNOWN_EVENT",
+  "INTERNAL",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AckError {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** What the server passes to an ack callback, exactly once. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
+
+/** The callback a client passes as the last argument of an ack event. */
+export type AckCallback<T> = (response: Ack<T>) => void;
+
+export interface User {
+  id: string;
+  name: string;
+}
+
+export interface Message {
+  id: string;
+  room: string;
+  seq: number;
+  user: User;
+  text: string;
+  ts: number;
+  clientId?: string;
+}
+
+export interface DirectMessage {
+  id: string;
+  from: User;
+  to: User;
+  text: string;
+  ts: number;
+  clientId?: string;
+}
+
+/** Room names: lower-case, digits, `_` and `-`, 1–64 characters, starting with a letter or digit. */
+export const RoomName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "room must match ^[a-z0-9][a-z0-9_-]{0,63}$");
+
+/** Message text: 1–2000 characters after trimming. */
+export const MessageText = z
+  .string()
+  .max(20_000, "text is too long")
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, "text is empty").max(2000, "text is longer than 2000 characters"));
+
+/** A client-chosen idempotency key for safe retries. */
+export const ClientId = z.string().min(1).max(64);
+
+/** User display name: 1–32 characters after trimming, no control characters. */
+export const UserName = z
+  .string()
+  .max(256, "name is too long")
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "name is empty")
+      .max(32, "name is longer than 32 characters")
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, "name has control characters"),
+  );
+
+/** Payload of events that take none: nothing, or an empty object. */
+export const Empty = z.union([z.undefined(), z.strictObject({})]);

@@ -1,0 +1,4 @@
+/** The Parlor wire contract, one module per namespace. See PROTOCOL.md. */
+export * from "./common";
+export * from "./chat";
+export * from "./system";
