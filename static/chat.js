@@ -1,0 +1,319 @@
+// Parlor chat page. Every user-provided string goes through textContent, never innerHTML.
+(function () {
+  "use strict";
+  const $ = (id) => document.getElementById(id);
+  const app = $("app");
+  const SESSION_KEY = "parlor.session";
+  const state = {
+    session: null,
+    socket: null,
+    current: app.dataset.room || "lobby",
+    /** room -> { lastSeq, seqs: Set<number> } */
+    rooms: new Map(),
+    typing: new Map(),
+  };
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function showError(message) {
+    $("error").textContent = message || "";
+  }
+
+  function ackError(res) {
+    if (!res) return "no answer from the server";
+    const e = res.error || {};
+    const field = e.details && e.details.field ? ` (${e.details.field})` : "";
+    const retry = e.details && e.details.retryAfterMs ? `, retry in ${Math.ceil(e.details.retryAfterMs / 1000)} s` : "";
+    return `${e.code}: ${e.message}${field}${retry}`;
+  }
+
+  /** Emits with an ack and a timeout; resolves with the ack or a synthetic error. */
+  function request(event, payload, timeoutMs = 8000) {
+    return state.socket
+      .timeout(timeoutMs)
+      .emitWithAck(event, payload)
+      .catch(() => ({ ok: false, error: { code: "TIMEOUT", message: "the server did not answer in time" } }));
+  }
+
+  // ---- session -----------------------------------------------------------
+  function loadSession(name) {
+    try {
+      const s = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
+      if (s && s.expiresAt > Date.now() + 60_000 && (!name || s.user.name === name)) return s;
+    } catch (_) {
+      /* a corrupt entry is replaced below */
+    }
+    return null;
+  }
+
+  async function createSession(name) {
+    const res = await fetch("/api/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name }),
+    });
+    const body = await res.json().catch(() => ({}));
+    if (res.status !== 201) throw new Error((body.error && body.error.message) || `HTTP ${res.status}`);
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(body));
+    return body;
+  }
+
+  // ---- rendering ---------------------------------------------------------
+  function roomState(room) {
+    let r = state.rooms.get(room);
+    if (!r) state.rooms.set(room, (r = { lastSeq: 0, seqs: new Set(), messages: [] }));
+    return r;
+  }
+
+  function renderMessage(m) {
+    const li = el("li");
+    li.dataset.seq = String(m.seq);
+    li.appendChild(el("span", "time", new Date(m.ts).toLocaleTimeString()));
+    li.appendChild(el("span", "author", m.user.name));
+    li.appendChild(el("span", "text", m.text));
+    return li;
+  }
+
+  function renderDirect(m) {
+    const li = el("li", "dm");
+    const who = m.from.id === state.session.user.id ? `to ${m.to.name}` : `from ${m.from.name}`;
+    li.appendChild(el("span", "time", new Date(m.ts).toLocaleTimeString()));
+    li.appendChild(el("span", "author", `DM ${who}`));
+    li.appendChild(el("span", "text", m.text));
+    return li;
+  }
+
+  function appendToView(node) {
+    const list = $("messages");
+    const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
+    list.appendChild(node);
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  /** Adds messages of a room once each (by seq); renders them when the room is on screen. */
+  function addMessages(room, messages) {
+    const r = roomState(room);
+    for (const m of messages) {
+      if (r.seqs.has(m.seq)) continue;
+      r.seqs.add(m.seq);
+      r.messages.push(m);
+      if (m.seq > r.lastSeq) r.lastSeq = m.seq;
+      if (room === state.current) appendToView(renderMessage(m));
+    }
+  }
+
+  function renderRoomView() {
+    $("room-title").textContent = `#${state.current}`;
+    const list = $("messages");
+    list.replaceChildren(...roomState(state.current).messages.slice().sort((a, b) => a.seq - b.seq).map(renderMessage));
+    list.scrollTop = list.scrollHeight;
+    renderTyping();
+    refreshMembers();
+    refreshRooms();
+  }
+
+  function renderTyping() {
+    const names = [...state.typing.values()].filter((t) => t.room === state.current).map((t) => t.name);
+    $("typing").textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "are" : "is"} typing…` : "";
+  }
+
+  async function refreshMembers() {
+    const res = await request("room:members", { room: state.current });
+    if (!res.ok) return;
+    $("members").replaceChildren(...res.data.members.map((u) => el("li", "", u.name + (u.id === state.session.user.id ? " (you)" : ""))));
+  }
+
+  async function refreshRooms() {
+    const res = await request("room:list", {});
+    if (!res.ok) return;
+    const names = new Set(res.data.rooms.map((r) => r.room));
+    for (const room of state.rooms.keys()) if (!names.has(room)) res.data.rooms.push({ room, members: 0 });
+    $("rooms").replaceChildren(
+      ...res.data.rooms.map((r) => {
+        const li = el("li", r.room === state.current ? "active" : "", `#${r.room} (${r.members})`);
+        li.addEventListener("click", () => switchRoom(r.room));
+        return li;
+      }),
+    );
+  }
+
+  // ---- rooms -------------------------------------------------------------
+  /** Joins (or re-joins after a reconnect) and fills every gap using sinceSeq. */
+  async function join(room) {
+    const r = roomState(room);
+    for (;;) {
+      const payload = r.lastSeq > 0 ? { room, sinceSeq: r.lastSeq } : { room };
+      const res = await request("room:join", payload);
+      if (!res.ok) {
+        showError(ackError(res));
+        return false;
+      }
+      addMessages(room, res.data.messages);
+      // Without sinceSeq, hasMore means older history exists; with it, that more missed messages follow.
+      if (!(payload.sinceSeq !== undefined && res.data.hasMore)) return true;
+    }
+  }
+
+  async function switchRoom(room) {
+    showError("");
+    if (await join(room)) {
+      state.current = room;
+      const url = new URL(location.href);
+      url.searchParams.set("room", room);
+      history.replaceState(null, "", url);
+      renderRoomView();
+    }
+  }
+
+  // ---- socket ------------------------------------------------------------
+  function connect() {
+    const socket = io("/chat", { auth: { token: state.session.token } });
+    state.socket = socket;
+
+    socket.on("connect", async () => {
+      $("status").textContent = "online";
+      $("status").className = "status online";
+      for (const room of state.rooms.keys()) if (room !== state.current) await join(room);
+      await switchRoom(state.current);
+    });
+    socket.on("disconnect", () => {
+      $("status").textContent = "reconnecting…";
+      $("status").className = "status";
+    });
+    socket.on("connect_error", (err) => {
+      if (err.message === "UNAUTHORIZED") {
+        sessionStorage.removeItem(SESSION_KEY);
+        socket.close();
+        showLogin("Your session expired. Enter your name again.");
+      } else {
+        $("status").textContent = "offline, retrying…";
+      }
+    });
+    socket.on("message:new", (m) => {
+      const r = roomState(m.room);
+      // A gap means we missed something (e.g. a short disconnect): fetch it.
+      if (r.lastSeq > 0 && m.seq > r.lastSeq + 1) join(m.room);
+      else addMessages(m.room, [m]);
+      state.typing.delete(`${m.room}|${m.user.id}`);
+      renderTyping();
+    });
+    socket.on("room:member-joined", ({ room }) => room === state.current && refreshMembers());
+    socket.on("room:member-left", ({ room, user }) => {
+      state.typing.delete(`${room}|${user.id}`);
+      renderTyping();
+      if (room === state.current) refreshMembers();
+    });
+    socket.on("typing", ({ room, user, typing }) => {
+      const key = `${room}|${user.id}`;
+      const prev = state.typing.get(key);
+      if (prev) clearTimeout(prev.timer);
+      if (typing) state.typing.set(key, { room, name: user.name, timer: setTimeout(() => (state.typing.delete(key), renderTyping()), 5000) });
+      else state.typing.delete(key);
+      renderTyping();
+    });
+    socket.on("dm:new", (m) => appendToView(renderDirect(m)));
+    socket.on("system:shutdown", (p) => {
+      $("status").textContent = `server restarting, reconnecting in ${Math.round(p.reconnectAfterMs / 1000)} s`;
+    });
+  }
+
+  // ---- sending -----------------------------------------------------------
+  let typingSent = false;
+  let typingTimer = null;
+  function onInput() {
+    if (!state.socket || !state.socket.connected) return;
+    if (!typingSent) {
+      typingSent = true;
+      state.socket.emit("typing", { room: state.current, typing: true });
+    }
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(stopTyping, 2500);
+  }
+  function stopTyping() {
+    clearTimeout(typingTimer);
+    if (typingSent && state.socket) state.socket.emit("typing", { room: state.current, typing: false });
+    typingSent = false;
+  }
+
+  async function send(text) {
+    const room = state.current;
+    const clientId = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+    // Retries reuse the clientId, so a lost ack never stores the message twice.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const res = await request("message:send", { room, text, clientId });
+      if (res.ok) {
+        addMessages(room, [res.data.message]);
+        return true;
+      }
+      if (res.error.code !== "TIMEOUT") {
+        showError(ackError(res));
+        return false;
+      }
+    }
+    showError("message not sent: the server did not answer");
+    return false;
+  }
+
+  async function search(q) {
+    const res = await request("message:search", { q });
+    const list = $("search-results");
+    if (!res.ok) {
+      list.replaceChildren(el("li", "error", ackError(res)));
+      return;
+    }
+    if (res.data.results.length === 0) list.replaceChildren(el("li", "", "no matches"));
+    else list.replaceChildren(...res.data.results.map((r) => el("li", "", `#${r.message.room} ${r.message.user.name}: ${r.snippet || r.message.text}`)));
+  }
+
+  // ---- wiring ------------------------------------------------------------
+  function showLogin(message) {
+    $("chat").hidden = true;
+    $("login").hidden = false;
+    $("login-error").textContent = message || "";
+    $("login-name").value = app.dataset.name || "";
+  }
+
+  async function start(name) {
+    state.session = loadSession(name) || (await createSession(name));
+    $("login").hidden = true;
+    $("chat").hidden = false;
+    $("me").textContent = `signed in as ${state.session.user.name}`;
+    connect();
+    $("text").focus();
+  }
+
+  $("login").addEventListener("submit", (e) => {
+    e.preventDefault();
+    start($("login-name").value.trim()).catch((err) => ($("login-error").textContent = err.message));
+  });
+  $("send-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const input = $("text");
+    const text = input.value.trim();
+    if (!text) return;
+    stopTyping();
+    input.value = "";
+    if (!(await send(text))) input.value = text;
+  });
+  $("text").addEventListener("input", onInput);
+  $("join-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const room = $("join-room").value.trim();
+    if (room) switchRoom(room).then(() => ($("join-room").value = ""));
+  });
+  $("search-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const q = $("search-q").value.trim();
+    if (q) search(q);
+  });
+  setInterval(() => state.socket && state.socket.connected && refreshRooms(), 10_000);
+
+  const existing = loadSession(app.dataset.name || "");
+  if (app.dataset.name || existing) start(app.dataset.name || existing.user.name).catch((err) => showLogin(err.message));
+  else showLogin("");
+})();
