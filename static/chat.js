@@ -202,10 +202,14 @@
       state.typing.delete(`${m.room}|${m.user.id}`);
       renderTyping();
     });
-    socket.on("room:member-joined", ({ room }) => room === state.current && refreshMembers());
+    socket.on("room:member-joined", ({ room }) => {
+      refreshRooms();
+      if (room === state.current) refreshMembers();
+    });
     socket.on("room:member-left", ({ room, user }) => {
       state.typing.delete(`${room}|${user.id}`);
       renderTyping();
+      refreshRooms();
       if (room === state.current) refreshMembers();
     });
     socket.on("typing", ({ room, user, typing }) => {
