@@ -52,23 +52,23 @@ export async function createSession(url: string, name: string): Promise<Session>
 }
 
 /** Resolves with the first `event` the socket receives (rejects after `timeoutMs`). */
-export function waitFor<T = any>(socket: { once(ev: string, fn: (arg: T) => void): unknown; off(ev: string, fn?: any): unknown }, event: string, timeoutMs = 5000): Promise<T> {
+export function waitFor<T = any>(socket: Socket<any, any>, event: string, timeoutMs = 5000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, onEvent);
-      reject(new Error(`timed out waiting for "${event}"`));
-    }, timeoutMs);
     const onEvent = (arg: T) => {
       clearTimeout(timer);
       resolve(arg);
     };
+    const timer = setTimeout(() => {
+      socket.off(event, onEvent);
+      reject(new Error(`timed out waiting for "${event}"`));
+    }, timeoutMs);
     socket.once(event, onEvent);
   });
 }
 
 /** Resolves true if `event` arrives within `ms`, false otherwise. */
-export async function receives(socket: ChatSocket, event: string, ms = 300): Promise<boolean> {
-  return waitFor(socket as never, event, ms).then(
+export async function receives(socket: Socket<any, any>, event: string, ms = 300): Promise<boolean> {
+  return waitFor(socket, event, ms).then(
     () => true,
     () => false,
   );
