@@ -1,6 +1,6 @@
 /**
  * createParlor(config): the whole service on one HTTP server — Express pages
- * and API, Socket.IO namespaces `/chat` and `/system` — without listening.
+ * and API, Socket.IO namespaces `/chat`, `/game` and `/system` — without listening.
  * Used by index.ts and by every test.
  */
 import http from "node:http";
@@ -21,6 +21,8 @@ import { createLogger, type Logger } from "./logger";
 import type { User } from "./protocol";
 import { tokenAuth } from "./realtime/auth";
 import { attachChat } from "./realtime/chat-namespace";
+import { attachGame } from "./realtime/game-namespace";
+import type { GameManager } from "./features/game";
 import { registerEvents } from "./realtime/registry";
 import { openSqliteStore } from "./storage/sqlite";
 import type { MessageStore } from "./storage/types";
@@ -30,6 +32,8 @@ export interface Parlor {
   io: Server;
   store: MessageStore;
   log: Logger;
+  /** The `/game` games of this node. */
+  games: GameManager;
   /** Listens on `port` (0 = ephemeral) and resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   /** Stops accepting, disconnects every client, closes storage. Idempotent. */
@@ -59,13 +63,20 @@ export async function createParlor(config: Config): Promise<Parlor> {
   chat.use(tokenAuth(signer, rememberUser));
   attachChat(chat, { store, presence, log, hooks: {} });
 
+  const gameNsp = io.of("/game");
+  gameNsp.use(tokenAuth(signer, rememberUser));
+  const games = attachGame(gameNsp, {
+    log,
+    options: { reservationMs: config.gameReservationMs, restartDelayMs: config.gameRestartMs },
+  });
+
   const systemCtx: SystemContext = {
     async state() {
       return {
         connectedClients: io.engine.clientsCount,
         uptime: Math.round((Date.now() - startedAt) / 1000),
         rooms: (await presence.rooms()).length,
-        games: 0,
+        games: games.count,
         node: config.nodeId,
       };
     },
@@ -78,6 +89,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
     io,
     store,
     log,
+    games,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -90,6 +102,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        games.disposeAll();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await presence.close();
         await store.close();

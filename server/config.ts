@@ -24,6 +24,10 @@ const EnvSchema = z.object({
   PARLOR_REDIS_URL: z.preprocess(emptyAsUndefined, z.string().optional()),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** How long a disconnected game player keeps the seat (ms). */
+  PARLOR_GAME_RESERVATION_MS: int(30_000),
+  /** Pause between `game:over` and the next round (ms). */
+  PARLOR_GAME_RESTART_MS: int(3000),
 });
 
 export interface Config {
@@ -41,6 +45,10 @@ export interface Config {
   redisUrl?: string;
   databaseUrl?: string;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  /** `/game`: how long a disconnected player keeps seat, position and score. */
+  gameReservationMs: number;
+  /** `/game`: pause between `game:over` and the next round. */
+  gameRestartMs: number;
 }
 
 /** Parses `env` (default `process.env`); throws a readable error naming the bad variable. */
@@ -64,6 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.PARLOR_REDIS_URL,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
+    gameReservationMs: e.PARLOR_GAME_RESERVATION_MS,
+    gameRestartMs: e.PARLOR_GAME_RESTART_MS,
   };
 }
 

@@ -8,5 +8,8 @@ export function pagesRouter(): Router {
   router.get("/", (req, res) => {
     res.render("chat", { name: str(req.query.name, 32), room: str(req.query.room, 64) || "lobby" });
   });
+  router.get("/game", (req, res) => {
+    res.render("game", { name: str(req.query.name, 32) });
+  });
   return router;
 }

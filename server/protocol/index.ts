@@ -2,3 +2,4 @@
 export * from "./common";
 export * from "./chat";
 export * from "./system";
+export * from "./game";

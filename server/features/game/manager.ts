@@ -1,0 +1,146 @@
+/**
+ * GameManager: the games of this node. Creates rooms, finds them, does the
+ * matchmaking, moves connections between games, and disposes them all on
+ * shutdown. Handlers talk to it; it talks to rooms.
+ */
+import { randomBytes } from "node:crypto";
+import { AppError } from "../../errors";
+import type { Direction, GameCreateInput, GameJoinData, GameSummary, User } from "../../protocol";
+import { systemClock, type Clock } from "./clock";
+import { gameOptions, type GameOptions } from "./options";
+import { seededRandom, type Random } from "./rng";
+import { GameRoom, type TickObserver } from "./room";
+import type { GameConnection, GameTransport } from "./transport";
+
+export interface GameManagerInit {
+  transport: GameTransport;
+  options?: Partial<GameOptions>;
+  clock?: Clock;
+  /** Seeds each room's own generator (default Math.random). */
+  random?: Random;
+  onError?(err: unknown, gameId: string): void;
+}
+
+/** Called after each tick of each game with the tick's duration (the benchmark). */
+export type TickListener = (room: GameRoom, tickMs: number) => void;
+
+export class GameManager {
+  readonly options: GameOptions;
+  private readonly rooms = new Map<string, GameRoom>();
+  private readonly listeners = new Set<TickListener>();
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private created = 0;
+  private readonly observer: TickObserver;
+
+  constructor(private readonly init: GameManagerInit) {
+    this.options = gameOptions(init.options);
+    this.clock = init.clock ?? systemClock;
+    this.random = init.random ?? Math.random;
+    const listeners = this.listeners;
+    this.observer = {
+      get enabled() {
+        return listeners.size > 0;
+      },
+      notify: (room, ms) => {
+        for (const listener of listeners) listener(room, ms);
+      },
+    };
+  }
+
+  /** Games on this node now. */
+  get count(): number {
+    return this.rooms.size;
+  }
+
+  get(gameId: string): GameRoom | undefined {
+    return this.rooms.get(gameId);
+  }
+
+  list(): GameSummary[] {
+    return [...this.rooms.values()].map((room) => room.summary());
+  }
+
+  /**
+   * Creates and starts a game. `overrides` change the rules of this game only
+   * (tests and embedding; not reachable from the protocol).
+   *
+   * @example
+   * const room = games.create({ name: "Friday", maxPlayers: 4 });
+   */
+  create(input: GameCreateInput = {}, overrides: Partial<GameOptions> = {}): GameRoom {
+    this.created++;
+    let id: string;
+    do id = randomBytes(4).toString("hex");
+    while (this.rooms.has(id));
+    const room = new GameRoom({
+      id,
+      name: input.name ?? `Orbs #${this.created}`,
+      maxPlayers: input.maxPlayers ?? this.options.defaultMaxPlayers,
+      options: { ...this.options, ...overrides },
+      clock: this.clock,
+      random: seededRandom(Math.floor(this.random() * 2 ** 32)),
+      transport: this.init.transport,
+      observer: this.observer,
+      onDispose: (r) => this.rooms.delete(r.id),
+      onError: (err) => this.init.onError?.(err, id),
+    });
+    this.rooms.set(id, room);
+    return room.start();
+  }
+
+  /**
+   * Seats the user in `gameId` on `connection`, leaving the game the
+   * connection was in (only once the new seat is sure). NOT_FOUND, CONFLICT.
+   */
+  join(gameId: string, user: User, connection: GameConnection): GameJoinData {
+    const room = this.rooms.get(gameId);
+    if (!room) throw new AppError("NOT_FOUND", "no such game", { gameId });
+    room.assertCanSeat(user.id);
+    if (connection.seat && connection.seat.gameId !== gameId) this.leave(connection);
+    const { playerId, state } = room.join(user, connection);
+    return { game: room.summary(), playerId, state };
+  }
+
+  /**
+   * Matchmaking: a seat the user already holds, else the open game with the
+   * most players and a free seat (the oldest on a tie), else a new game.
+   */
+  quickplay(user: User, connection: GameConnection): GameJoinData {
+    let best: GameRoom | undefined;
+    for (const room of this.rooms.values()) {
+      if (room.hasSeatFor(user.id)) return this.join(room.id, user, connection);
+      if (room.playerCount >= room.maxPlayers) continue;
+      if (!best || room.playerCount > best.playerCount) best = room;
+    }
+    return this.join((best ?? this.create()).id, user, connection);
+  }
+
+  /** The connection gives up its seat, if it has one. */
+  leave(connection: GameConnection): void {
+    if (connection.seat) this.rooms.get(connection.seat.gameId)?.leave(connection);
+    connection.seat = undefined;
+  }
+
+  /** The connection is gone: its seat is held for the reservation time. */
+  disconnect(connection: GameConnection): void {
+    if (connection.seat) this.rooms.get(connection.seat.gameId)?.disconnect(connection);
+  }
+
+  /** Movement intent from a connection; false when dropped. */
+  input(connection: GameConnection, seq: number, dir: Direction): boolean {
+    const room = connection.seat ? this.rooms.get(connection.seat.gameId) : undefined;
+    return room ? room.input(connection, seq, dir) : false;
+  }
+
+  /** Listens to every tick of every game; returns the unsubscribe function. */
+  observe(listener: TickListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Disposes every game and its timers (shutdown). */
+  disposeAll(): void {
+    for (const room of [...this.rooms.values()]) room.dispose();
+  }
+}

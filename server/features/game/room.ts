@@ -1,0 +1,281 @@
+/**
+ * GameRoom: one Orbs game, with an explicit lifecycle in the manner of a
+ * Colyseus Room — created (`start`), players `join`, `leave` or `disconnect`
+ * (seat held for `reservationMs`), `dispose` — owning its world and its
+ * fixed-step simulation. Every timer it has is the loop's one timer, cleared
+ * on dispose. Inputs only record intent; the tick applies the latest one.
+ */
+import { AppError } from "../../errors";
+import type { Direction, GameOver, GameSummary, Snapshot, User } from "../../protocol";
+import type { Clock } from "./clock";
+import { InputLimiter } from "./input-limiter";
+import { FixedStepLoop } from "./loop";
+import type { GameOptions } from "./options";
+import type { Random } from "./rng";
+import type { GameConnection, GameTransport } from "./transport";
+import { World } from "./world";
+
+interface Seat {
+  playerId: string;
+  userId: string;
+  /** Undefined while the player is disconnected and the seat is held. */
+  connection: GameConnection | undefined;
+  reservedUntil: number;
+  limiter: InputLimiter;
+  /** Highest accepted `seq` since this connection joined. */
+  lastSeq: number;
+  pending: Direction | undefined;
+  pendingSeq: number;
+  /** `seq` of the last applied input, and of the last one the client was told about. */
+  ackSeq: number;
+  sentAckSeq: number;
+}
+
+/** Tick instrumentation (the benchmark); measuring costs nothing while `enabled` is false. */
+export interface TickObserver {
+  readonly enabled: boolean;
+  notify(room: GameRoom, tickMs: number): void;
+}
+
+export interface GameRoomInit {
+  id: string;
+  name: string;
+  maxPlayers: number;
+  options: GameOptions;
+  clock: Clock;
+  random: Random;
+  transport: GameTransport;
+  observer?: TickObserver;
+  /** Called once, when the room has been disposed (the manager forgets it). */
+  onDispose?(room: GameRoom): void;
+  onError?(err: unknown): void;
+}
+
+export type RoomJoin = { playerId: string; state: Snapshot; resumed: boolean };
+
+export class GameRoom {
+  readonly id: string;
+  readonly name: string;
+  readonly maxPlayers: number;
+  readonly world: World;
+  private readonly seats = new Map<string, Seat>();
+  private readonly seatsByUser = new Map<string, Seat>();
+  private readonly loop: FixedStepLoop;
+  private readonly createdAt: number;
+  private phase: "playing" | "over" = "playing";
+  private restartAt = 0;
+  private isDisposed = false;
+
+  constructor(private readonly init: GameRoomInit) {
+    this.id = init.id;
+    this.name = init.name;
+    this.maxPlayers = init.maxPlayers;
+    this.world = new World(init.options, init.random);
+    this.createdAt = init.clock.now();
+    this.loop = new FixedStepLoop(init.clock, 1000 / init.options.tickHz, (at) => this.tick(at));
+  }
+
+  /** onCreate: starts the simulation. */
+  start(): this {
+    if (!this.isDisposed) this.loop.start();
+    return this;
+  }
+
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+
+  /** Whether the room still holds a timer (false once disposed). */
+  get hasTimers(): boolean {
+    return this.loop.active;
+  }
+
+  /** Seats taken, held ones included. */
+  get playerCount(): number {
+    return this.seats.size;
+  }
+
+  summary(): GameSummary {
+    const players = this.seats.size;
+    return { id: this.id, name: this.name, players, maxPlayers: this.maxPlayers, status: players >= 2 ? "playing" : "waiting" };
+  }
+
+  hasSeatFor(userId: string): boolean {
+    return this.seatsByUser.has(userId);
+  }
+
+  /** Throws CONFLICT when `userId` would need a new seat and there is none. */
+  assertCanSeat(userId: string): void {
+    if (this.isDisposed) throw new AppError("NOT_FOUND", "no such game");
+    if (!this.seatsByUser.has(userId) && this.seats.size >= this.maxPlayers) {
+      throw new AppError("CONFLICT", "the game is full", { maxPlayers: this.maxPlayers });
+    }
+  }
+
+  /**
+   * onJoin: seats `user` (or gives back the seat held for them, same playerId)
+   * on `connection`, which then receives the game's events. The connection
+   * gets `game:state` now and deltas from the next tick on.
+   */
+  join(user: User, connection: GameConnection): RoomJoin {
+    this.assertCanSeat(user.id);
+    let seat = this.seatsByUser.get(user.id);
+    const resumed = seat !== undefined;
+    if (!seat) {
+      const player = this.world.addPlayer(user.name);
+      seat = {
+        playerId: player.id,
+        userId: user.id,
+        connection: undefined,
+        reservedUntil: Infinity,
+        limiter: new InputLimiter(this.init.options.maxInputsPerSecond),
+        lastSeq: 0,
+        pending: undefined,
+        pendingSeq: 0,
+        ackSeq: 0,
+        sentAckSeq: 0,
+      };
+      this.seats.set(seat.playerId, seat);
+      this.seatsByUser.set(user.id, seat);
+    } else if (seat.connection && seat.connection !== connection) {
+      // Another tab of the same user takes the seat over; the old one stops receiving.
+      this.detach(seat.connection);
+    }
+    seat.connection = connection;
+    seat.reservedUntil = Infinity;
+    // A (re)joining client numbers its inputs afresh.
+    seat.lastSeq = seat.ackSeq = seat.sentAckSeq = seat.pendingSeq = 0;
+    seat.pending = undefined;
+    seat.limiter.reset();
+    connection.seat = { gameId: this.id, playerId: seat.playerId };
+    this.init.transport.join(connection.id, this.id);
+    const state = this.world.snapshot();
+    this.init.transport.toConnection(connection.id, "game:state", state);
+    return { playerId: seat.playerId, state, resumed };
+  }
+
+  /** onLeave (consented): the seat is freed now; the others see the player in `left`. */
+  leave(connection: GameConnection): void {
+    const seat = this.seatOf(connection);
+    if (seat) this.removeSeat(seat);
+  }
+
+  /** onLeave (connection lost): the player stops and the seat is held for `reservationMs`. */
+  disconnect(connection: GameConnection): void {
+    const seat = this.seatOf(connection);
+    if (!seat) return;
+    this.detach(connection);
+    seat.connection = undefined;
+    seat.pending = undefined;
+    seat.reservedUntil = this.init.clock.now() + this.init.options.reservationMs;
+    this.world.setDirection(seat.playerId, 0, 0);
+  }
+
+  /**
+   * Records movement intent for the next tick. Dropped (false) when the
+   * connection is not seated here, `seq` is not above the last one, or the
+   * player is over the per-second cap.
+   */
+  input(connection: GameConnection, seq: number, dir: Direction): boolean {
+    const seat = this.seatOf(connection);
+    if (!seat || seq <= seat.lastSeq) return false;
+    if (!seat.limiter.tryAccept(this.init.clock.now())) return false;
+    seat.lastSeq = seq;
+    seat.pending = dir;
+    seat.pendingSeq = seq;
+    return true;
+  }
+
+  snapshot(): Snapshot {
+    return this.world.snapshot();
+  }
+
+  /** onDispose: stops the loop and lets every connection go. Idempotent. */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.loop.stop();
+    for (const seat of this.seats.values()) if (seat.connection) this.detach(seat.connection);
+    this.seats.clear();
+    this.seatsByUser.clear();
+    this.init.onDispose?.(this);
+  }
+
+  private seatOf(connection: GameConnection): Seat | undefined {
+    if (connection.seat?.gameId !== this.id) return undefined;
+    const seat = this.seats.get(connection.seat.playerId);
+    return seat?.connection === connection ? seat : undefined;
+  }
+
+  private detach(connection: GameConnection): void {
+    connection.seat = undefined;
+    this.init.transport.leave(connection.id, this.id);
+  }
+
+  private removeSeat(seat: Seat): void {
+    if (seat.connection) this.detach(seat.connection);
+    this.seats.delete(seat.playerId);
+    this.seatsByUser.delete(seat.userId);
+    this.world.removePlayer(seat.playerId);
+    if (this.seats.size === 0) this.dispose();
+  }
+
+  private tick(now: number): void {
+    const observer = this.init.observer;
+    const started = observer?.enabled ? performance.now() : 0;
+    try {
+      this.step(now);
+    } catch (err) {
+      this.init.onError?.(err);
+    }
+    if (observer?.enabled && !this.isDisposed) observer.notify(this, performance.now() - started);
+  }
+
+  private step(now: number): void {
+    for (const seat of this.seats.values()) {
+      if (!seat.pending) continue;
+      this.world.setDirection(seat.playerId, seat.pending.x, seat.pending.y);
+      seat.ackSeq = seat.pendingSeq;
+      seat.pending = undefined;
+    }
+
+    let over: GameOver | undefined;
+    let resync = false;
+    const winner = this.world.step(this.phase === "playing");
+    if (winner) {
+      this.world.freeze();
+      this.phase = "over";
+      this.restartAt = now + this.init.options.restartDelayMs;
+      over = { winner: this.world.toPlayer(winner), scores: this.world.scores() };
+    } else if (this.phase === "over" && now >= this.restartAt) {
+      this.world.resetRound();
+      this.phase = "playing";
+      resync = true;
+    }
+
+    for (const seat of this.seats.values()) {
+      if (!seat.connection && now >= seat.reservedUntil) this.removeSeat(seat);
+    }
+    if (this.seats.size === 0 && now - this.createdAt >= this.init.options.emptyGameTtlMs) this.dispose();
+    if (this.isDisposed) return;
+
+    if (resync) {
+      // Positions, scores and orbs all changed: one snapshot beats a delta naming everything.
+      this.init.transport.toGame(this.id, "game:state", this.world.snapshot());
+      this.world.clearChanges();
+    }
+    this.sendDeltas();
+    if (over) this.init.transport.toGame(this.id, "game:over", over);
+  }
+
+  private sendDeltas(): void {
+    const body = this.world.takeChanges();
+    const tick = this.world.tick;
+    for (const seat of this.seats.values()) {
+      if (!seat.connection) continue;
+      if (!body && seat.ackSeq === seat.sentAckSeq) continue;
+      seat.sentAckSeq = seat.ackSeq;
+      this.init.transport.toConnection(seat.connection.id, "game:delta", body ? { ...body, ackSeq: seat.ackSeq } : { tick, ackSeq: seat.ackSeq });
+    }
+  }
+}

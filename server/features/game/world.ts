@@ -1,0 +1,220 @@
+/**
+ * The Orbs world: players, orbs and one fixed simulation step. Pure and
+ * deterministic given its random source (no clock, no I/O), so the rules are
+ * unit-tested by stepping it. It also records what changed since the last
+ * `takeChanges()`, which is all a delta is built from: nothing is diffed and
+ * nothing is serialised per tick.
+ */
+import type { GameDelta, Orb, Player, PlayerMove, Snapshot } from "../../protocol";
+import type { GameOptions } from "./options";
+import { randomInt, type Random } from "./rng";
+
+/** A player plus the direction it is steering in (never sent: clients only see velocity). */
+export interface SimPlayer extends Player {
+  dirX: number;
+  dirY: number;
+}
+
+/** Everything in a `game:delta` except the per-recipient `ackSeq`. */
+export type DeltaBody = Omit<GameDelta, "ackSeq">;
+
+// Positions and velocities are kept at 2 decimals in the state itself, so the
+// numbers on the wire are short and equal to the authoritative ones.
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+const toPlayer = (p: SimPlayer): Player => ({ id: p.id, name: p.name, x: p.x, y: p.y, vx: p.vx, vy: p.vy, score: p.score });
+const toMove = (p: SimPlayer): PlayerMove => ({ id: p.id, x: p.x, y: p.y, vx: p.vx, vy: p.vy });
+
+export class World {
+  tick = 0;
+  readonly players = new Map<string, SimPlayer>();
+  readonly orbs = new Map<string, Orb>();
+  private nextPlayerId = 1;
+  private nextOrbId = 1;
+  private readonly joined = new Set<string>();
+  private readonly moved = new Set<string>();
+  private readonly scored = new Set<string>();
+  private readonly spawned = new Set<string>();
+  private left: string[] = [];
+  private removed: string[] = [];
+
+  constructor(
+    private readonly options: GameOptions,
+    private readonly random: Random,
+  ) {
+    // Nobody has seen the world yet: joiners get it in their snapshot.
+    this.fillOrbs();
+    this.clearChanges();
+  }
+
+  /** Adds a player at a random point, standing still. */
+  addPlayer(name: string): SimPlayer {
+    const r = this.options.playerRadius;
+    const player: SimPlayer = {
+      id: `p${this.nextPlayerId++}`,
+      name,
+      x: randomInt(this.random, r, this.options.worldSize - r),
+      y: randomInt(this.random, r, this.options.worldSize - r),
+      vx: 0,
+      vy: 0,
+      score: 0,
+      dirX: 0,
+      dirY: 0,
+    };
+    this.players.set(player.id, player);
+    this.joined.add(player.id);
+    return player;
+  }
+
+  removePlayer(id: string): void {
+    if (!this.players.delete(id)) return;
+    this.joined.delete(id);
+    this.moved.delete(id);
+    this.scored.delete(id);
+    this.left.push(id);
+  }
+
+  /** The direction a player steers in from the next step on (each axis -1, 0 or 1). */
+  setDirection(id: string, x: number, y: number): void {
+    const p = this.players.get(id);
+    if (!p) return;
+    p.dirX = x;
+    p.dirY = y;
+  }
+
+  /**
+   * One step: moves players (when `moving`), lets them eat orbs, tops the orbs
+   * up, and returns the round's winner if someone reached the winning score.
+   */
+  step(moving: boolean): SimPlayer | undefined {
+    this.tick++;
+    if (!moving) return undefined;
+    const { playerSpeed, playerRadius: r, orbRadius, worldSize, tickHz, winScore } = this.options;
+    const dt = 1 / tickHz;
+    const reach = (r + orbRadius) ** 2;
+    let winner: SimPlayer | undefined;
+    for (const p of this.players.values()) {
+      const scale = p.dirX !== 0 && p.dirY !== 0 ? playerSpeed * Math.SQRT1_2 : playerSpeed;
+      let vx = round2(p.dirX * scale);
+      let vy = round2(p.dirY * scale);
+      const x = round2(Math.min(worldSize - r, Math.max(r, p.x + vx * dt)));
+      const y = round2(Math.min(worldSize - r, Math.max(r, p.y + vy * dt)));
+      // Against a wall the player stops on that axis: clients should not extrapolate into it.
+      if (x !== round2(p.x + vx * dt)) vx = 0;
+      if (y !== round2(p.y + vy * dt)) vy = 0;
+      if (x !== p.x || y !== p.y || vx !== p.vx || vy !== p.vy) {
+        p.x = x;
+        p.y = y;
+        p.vx = vx;
+        p.vy = vy;
+        this.moved.add(p.id);
+      }
+      for (const orb of this.orbs.values()) {
+        if ((orb.x - p.x) ** 2 + (orb.y - p.y) ** 2 > reach) continue;
+        this.removeOrb(orb.id);
+        p.score++;
+        this.scored.add(p.id);
+      }
+      if (p.score >= winScore && (!winner || p.score > winner.score)) winner = p;
+    }
+    if (this.orbs.size < this.options.orbCap) this.spawnOrb();
+    return winner;
+  }
+
+  /** Stops every player where it is (the round is over). */
+  freeze(): void {
+    for (const p of this.players.values()) {
+      if (p.vx === 0 && p.vy === 0) continue;
+      p.vx = 0;
+      p.vy = 0;
+      this.moved.add(p.id);
+    }
+  }
+
+  /**
+   * A new round: scores to 0, players at new random points, fresh orbs.
+   * Directions are kept so a held key keeps working. Forgets pending changes:
+   * the caller sends everyone a snapshot instead.
+   */
+  resetRound(): void {
+    const r = this.options.playerRadius;
+    for (const p of this.players.values()) {
+      p.x = randomInt(this.random, r, this.options.worldSize - r);
+      p.y = randomInt(this.random, r, this.options.worldSize - r);
+      p.vx = 0;
+      p.vy = 0;
+      p.score = 0;
+    }
+    this.orbs.clear();
+    this.fillOrbs();
+    this.clearChanges();
+  }
+
+  /** The full state, as plain protocol objects. */
+  snapshot(): Snapshot {
+    return { tick: this.tick, players: [...this.players.values()].map(toPlayer), orbs: [...this.orbs.values()].map((o) => ({ ...o })) };
+  }
+
+  scores(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const p of this.players.values()) out[p.id] = p.score;
+    return out;
+  }
+
+  toPlayer(p: SimPlayer): Player {
+    return toPlayer(p);
+  }
+
+  /** What changed since the last call (empty parts left out), or undefined when nothing did. */
+  takeChanges(): DeltaBody | undefined {
+    if (!this.joined.size && !this.moved.size && !this.scored.size && !this.spawned.size && !this.left.length && !this.removed.length) {
+      return undefined;
+    }
+    const body: DeltaBody = { tick: this.tick };
+    if (this.joined.size) body.joined = [...this.joined].map((id) => toPlayer(this.players.get(id)!));
+    const moved: PlayerMove[] = [];
+    // A joined player's entry already carries its current position.
+    for (const id of this.moved) if (!this.joined.has(id)) moved.push(toMove(this.players.get(id)!));
+    if (moved.length) body.moved = moved;
+    if (this.left.length) body.left = this.left;
+    if (this.spawned.size) body.spawned = [...this.spawned].map((id) => ({ ...this.orbs.get(id)! }));
+    if (this.removed.length) body.removed = this.removed;
+    if (this.scored.size) {
+      const scores: Record<string, number> = {};
+      for (const id of this.scored) if (!this.joined.has(id)) scores[id] = this.players.get(id)!.score;
+      if (Object.keys(scores).length) body.scores = scores;
+    }
+    this.clearChanges();
+    return body;
+  }
+
+  clearChanges(): void {
+    this.joined.clear();
+    this.moved.clear();
+    this.scored.clear();
+    this.spawned.clear();
+    this.left = [];
+    this.removed = [];
+  }
+
+  private removeOrb(id: string): void {
+    this.orbs.delete(id);
+    // An orb born and eaten between two deltas never needs to be mentioned.
+    if (!this.spawned.delete(id)) this.removed.push(id);
+  }
+
+  private spawnOrb(): void {
+    const m = this.options.orbRadius;
+    const orb: Orb = {
+      id: `o${this.nextOrbId++}`,
+      x: randomInt(this.random, m, this.options.worldSize - m),
+      y: randomInt(this.random, m, this.options.worldSize - m),
+    };
+    this.orbs.set(orb.id, orb);
+    this.spawned.add(orb.id);
+  }
+
+  private fillOrbs(): void {
+    while (this.orbs.size < this.options.orbCap) this.spawnOrb();
+  }
+}
