@@ -12,6 +12,8 @@ import type {
   Ack,
   ChatClientToServerEvents,
   ChatServerToClientEvents,
+  GameClientToServerEvents,
+  GameServerToClientEvents,
   SystemClientToServerEvents,
   SystemServerToClientEvents,
   User,
@@ -19,6 +21,7 @@ import type {
 
 export type ChatSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents>;
 export type SystemSocket = Socket<SystemServerToClientEvents, SystemClientToServerEvents>;
+export type GameSocket = Socket<GameServerToClientEvents, GameClientToServerEvents>;
 
 export interface Session {
   token: string;
@@ -94,6 +97,10 @@ export interface TestServer {
   /** Another `/chat` socket (tab) for an existing session. */
   connectChat(token: string | undefined, opts?: Record<string, unknown>): Promise<ChatSocket>;
   connectSystem(): Promise<SystemSocket>;
+  /** A `/game` socket (another tab, or a reconnect) for an existing session. */
+  connectGame(token: string | undefined, opts?: Record<string, unknown>): Promise<GameSocket>;
+  /** A new user (session + connected `/game` socket). */
+  connectPlayer(name: string): Promise<{ socket: GameSocket; session: Session }>;
   /** Closes every socket this helper opened and the server. */
   cleanup(): Promise<void>;
 }
@@ -131,6 +138,13 @@ export async function setup(overrides: Partial<Config> = {}): Promise<TestServer
     },
     async connectSystem() {
       return track(await openSocket<SystemSocket>(`${url}/system`, {}));
+    },
+    async connectGame(token, opts = {}) {
+      return track(await openSocket<GameSocket>(`${url}/game`, { auth: token === undefined ? {} : { token }, ...opts }));
+    },
+    async connectPlayer(name) {
+      const session = await createSession(url, name);
+      return { socket: track(await openSocket<GameSocket>(`${url}/game`, { auth: { token: session.token } })), session };
     },
     async cleanup() {
       for (const s of sockets) s.close();

@@ -263,6 +263,9 @@ export class GameRoom {
       // Positions, scores and orbs all changed: one snapshot beats a delta naming everything.
       this.init.transport.toGame(this.id, "game:state", this.world.snapshot());
       this.world.clearChanges();
+      // A delta of this tick would be stale next to the snapshot; the next one carries every ackSeq.
+      for (const seat of this.seats.values()) seat.sentAckSeq = -1;
+      return;
     }
     this.sendDeltas();
     if (over) this.init.transport.toGame(this.id, "game:over", over);

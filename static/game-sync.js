@@ -1,0 +1,65 @@
+// Orbs state sync, shared by the game page, the bots and the tests: a client's
+// copy of the world is its join snapshot with every game:delta applied in
+// order. Plain JS so the browser loads it with <script src> (as window.OrbsSync)
+// and Node requires it (types in game-sync.d.ts).
+(function (root, factory) {
+  if (typeof module === "object" && module.exports) module.exports = factory();
+  else root.OrbsSync = factory();
+})(typeof globalThis !== "undefined" ? globalThis : this, function () {
+  "use strict";
+
+  function copyPlayer(p) {
+    return { id: p.id, name: p.name, x: p.x, y: p.y, vx: p.vx, vy: p.vy, score: p.score };
+  }
+
+  /** A client state from a `game:state` snapshot (or the join ack's `state`). */
+  function fromSnapshot(snapshot) {
+    const players = new Map();
+    const orbs = new Map();
+    for (const p of snapshot.players) players.set(p.id, copyPlayer(p));
+    for (const o of snapshot.orbs) orbs.set(o.id, { id: o.id, x: o.x, y: o.y });
+    return { tick: snapshot.tick, players, orbs };
+  }
+
+  /**
+   * Applies one `game:delta` in place. Every part is an upsert or a delete, so
+   * a change the join snapshot already had is harmless. A delta not newer than
+   * the state (sent before a resync snapshot) is ignored: returns false.
+   */
+  function applyDelta(state, delta) {
+    if (delta.tick <= state.tick) return false;
+    if (delta.joined) for (const p of delta.joined) state.players.set(p.id, copyPlayer(p));
+    if (delta.moved) {
+      for (const m of delta.moved) {
+        const p = state.players.get(m.id);
+        if (!p) continue;
+        p.x = m.x;
+        p.y = m.y;
+        p.vx = m.vx;
+        p.vy = m.vy;
+      }
+    }
+    if (delta.scores) {
+      for (const id of Object.keys(delta.scores)) {
+        const p = state.players.get(id);
+        if (p) p.score = delta.scores[id];
+      }
+    }
+    if (delta.left) for (const id of delta.left) state.players.delete(id);
+    if (delta.spawned) for (const o of delta.spawned) state.orbs.set(o.id, { id: o.id, x: o.x, y: o.y });
+    if (delta.removed) for (const id of delta.removed) state.orbs.delete(id);
+    state.tick = delta.tick;
+    return true;
+  }
+
+  /** The state as a snapshot (players and orbs in the order the server holds them). */
+  function toSnapshot(state) {
+    return {
+      tick: state.tick,
+      players: Array.from(state.players.values(), copyPlayer),
+      orbs: Array.from(state.orbs.values(), (o) => ({ id: o.id, x: o.x, y: o.y })),
+    };
+  }
+
+  return { fromSnapshot, applyDelta, toSnapshot };
+});
