@@ -1,0 +1,307 @@
+/**
+ * The Parlor client: a typed `/chat` socket plus what every script would
+ * otherwise get wrong — ack timeouts, retried sends with one clientId,
+ * rejoining rooms with `sinceSeq` after a reconnect, and delivering each
+ * message once however it arrived.
+ */
+import { io, type Socket } from "socket.io-client";
+import type { Ack, ChatClientToServerEvents, ChatServerToClientEvents, DirectMessage, Message, RoomJoinData, SearchResult, User } from "../../server/protocol";
+
+export type { ParlorClientOptions, ParlorEvents } from "./types";
+import { TypedEmitter } from "./emitter";
+import { ParlorError } from "./errors";
+import { RoomSync } from "./room-sync";
+import type { ParlorSession } from "./session";
+import type { ChatAckData, ChatAckEvent, ChatPayload, ParlorClientOptions, ParlorEvents } from "./types";
+import { Waiters } from "./waiter";
+
+export type ChatSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents>;
+
+const randomId = () => globalThis.crypto.randomUUID();
+const RETRYABLE = new Set(["TIMEOUT", "DISCONNECTED", "RATE_LIMITED"]);
+
+/**
+ * A connected Parlor user. Create one with `connectParlor`.
+ *
+ * @example
+ * const parlor = await connectParlor({ url: "http://localhost:3000", name: "Ada" });
+ * parlor.on("message", (m) => console.log(`${m.user.name}: ${m.text}`));
+ * await parlor.join("lobby");
+ * await parlor.send("lobby", "hello");
+ */
+export class Parlor extends TypedEmitter<ParlorEvents> {
+  /** The typed `/chat` socket underneath, for anything the SDK does not wrap. */
+  readonly socket: ChatSocket;
+  readonly session: ParlorSession;
+  private readonly rooms: RoomSync;
+  private readonly ready = new Waiters();
+  private readonly sleeps = new Waiters();
+  private isReady = false;
+  private closed = false;
+  private readonly ackTimeoutMs: number;
+  private readonly sendAttempts: number;
+
+  constructor(session: ParlorSession, opts: ParlorClientOptions) {
+    super();
+    this.session = session;
+    this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
+    this.sendAttempts = opts.sendAttempts ?? 5;
+    this.rooms = new RoomSync({
+      join: (room, sinceSeq, waitReady) => this.request("room:join", sinceSeq === undefined ? { room } : { room, sinceSeq }, { waitReady }),
+      deliver: (m) => this.emit("message", m),
+      onError: (err) => this.emit("error", err),
+      isReady: () => this.isReady,
+      gapCheckMs: opts.gapCheckMs ?? 1000,
+    });
+    // forceNew: two clients in one process must not share a connection.
+    this.socket = io(new URL("/chat", opts.url).href, {
+      transports: opts.transports ?? ["websocket", "polling"],
+      ...opts.socketOptions,
+      auth: { token: session.token },
+      forceNew: true,
+      autoConnect: false,
+    });
+    this.wire();
+  }
+
+  /** This client's user (id and name). */
+  get user(): User {
+    return this.session.user;
+  }
+
+  /** Whether the socket is connected and every room has been rejoined. */
+  get connected(): boolean {
+    return this.isReady;
+  }
+
+  /** Rooms joined through this client (rejoined after each reconnect). */
+  get joinedRooms(): string[] {
+    return this.rooms.names();
+  }
+
+  /**
+   * Opens the socket; resolves on the first connect. Called by `connectParlor`.
+   *
+   * @example
+   * const parlor = new Parlor(session, { url });
+   * await parlor.open(10_000);
+   */
+  async open(timeoutMs = 10_000): Promise<void> {
+    const first = new Promise<void>((resolve, reject) => {
+      const onConnect = () => (cleanup(), resolve());
+      const onError = (err: Error & { data?: { code?: string; message?: string } }) => {
+        // Refused by the server's middleware (bad token, origin): retrying cannot help.
+        if (err.data?.code) (cleanup(), reject(new ParlorError(err.data.code as ParlorError["code"], err.data.message ?? err.message)));
+      };
+      const cleanup = () => (this.socket.off("connect", onConnect), this.socket.off("connect_error", onError));
+      this.socket.on("connect", onConnect);
+      this.socket.on("connect_error", onError);
+    });
+    this.socket.connect();
+    try {
+      await Promise.race([first, this.ready.wait(timeoutMs, `cannot connect to the server within ${timeoutMs} ms`)]);
+    } catch (err) {
+      this.close();
+      throw err instanceof ParlorError && err.code === "TIMEOUT" ? new ParlorError("CONNECT_FAILED", err.message) : err;
+    }
+  }
+
+  /**
+   * Joins `room` and returns its recent messages (or, if already joined,
+   * catches up). From now on its new messages arrive as `message` events,
+   * and the room is rejoined after every reconnect.
+   *
+   * @example
+   * const { messages, members } = await parlor.join("lobby");
+   */
+  join(room: string): Promise<RoomJoinData> {
+    return this.rooms.join(room);
+  }
+
+  /**
+   * Leaves `room`; it is no longer rejoined on reconnect.
+   *
+   * @example
+   * await parlor.leave("lobby");
+   */
+  async leave(room: string): Promise<void> {
+    this.rooms.forget(room);
+    await this.request("room:leave", { room });
+  }
+
+  /**
+   * Sends a message; resolves once it is stored. A lost ack is retried with
+   * the same clientId, so the message is stored once.
+   *
+   * @example
+   * const message = await parlor.send("lobby", "hello");
+   * message.seq; // its place in the room
+   */
+  async send(room: string, text: string, opts: { clientId?: string } = {}): Promise<Message> {
+    const clientId = opts.clientId ?? randomId();
+    const { message } = await this.withRetry(() => this.request("message:send", { room, text, clientId }));
+    this.rooms.markSeen(message);
+    return message;
+  }
+
+  /**
+   * Older messages of a joined room, oldest first.
+   *
+   * @example
+   * const { messages, hasMore } = await parlor.history("lobby", { beforeSeq: 100, limit: 50 });
+   */
+  history(room: string, opts: { beforeSeq?: number; limit?: number } = {}): Promise<ChatAckData<"message:history">> {
+    return this.request("message:history", { room, ...opts });
+  }
+
+  /**
+   * Full-text search in one room, or in every room this user is in.
+   *
+   * @example
+   * const results = await parlor.search("deploy*", { room: "ops" });
+   * results[0]?.message.text;
+   */
+  async search(q: string, opts: { room?: string; limit?: number } = {}): Promise<SearchResult[]> {
+    return (await this.request("message:search", { q, ...opts })).results;
+  }
+
+  /**
+   * Sends a direct message to a user id (retried like `send`).
+   *
+   * @example
+   * await parlor.dm(bob.id, "psst");
+   */
+  async dm(to: string, text: string, opts: { clientId?: string } = {}): Promise<DirectMessage> {
+    const clientId = opts.clientId ?? randomId();
+    return (await this.withRetry(() => this.request("dm:send", { to, text, clientId }))).message;
+  }
+
+  /**
+   * Direct messages with one user, oldest first.
+   *
+   * @example
+   * const { messages } = await parlor.dmHistory(bob.id, { limit: 20 });
+   */
+  dmHistory(withUser: string, opts: { before?: number; limit?: number } = {}): Promise<ChatAckData<"dm:history">> {
+    return this.request("dm:history", { with: withUser, ...opts });
+  }
+
+  /**
+   * The users in a room now.
+   *
+   * @example
+   * const people = await parlor.members("lobby");
+   */
+  async members(room: string): Promise<User[]> {
+    return (await this.request("room:members", { room })).members;
+  }
+
+  /**
+   * Rooms with at least one member now.
+   *
+   * @example
+   * for (const { room, members } of await parlor.listRooms()) console.log(room, members);
+   */
+  async listRooms(): Promise<{ room: string; members: number }[]> {
+    return (await this.request("room:list", {})).rooms;
+  }
+
+  /**
+   * Tells the room this user is (not) typing. Dropped while disconnected: it is stale by then.
+   *
+   * @example
+   * parlor.typing("lobby", true);
+   */
+  typing(room: string, typing: boolean): void {
+    if (this.isReady) this.socket.emit("typing", { room, typing });
+  }
+
+  /**
+   * Any ack event of the contract, typed by the server's event map; rejects with ParlorError.
+   *
+   * @example
+   * const { rooms } = await parlor.request("room:list", {});
+   */
+  async request<E extends ChatAckEvent>(event: E, payload: ChatPayload<E>, opts: { waitReady?: boolean } = {}): Promise<ChatAckData<E>> {
+    if (this.closed) throw new ParlorError("CLOSED", "the client is closed");
+    if (!this.isReady && opts.waitReady !== false) await this.ready.wait(this.ackTimeoutMs, `not connected within ${this.ackTimeoutMs} ms`);
+    // The event maps type every call site above; Socket.IO's types cannot follow a generic event name.
+    const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as { emitWithAck(ev: E, p: ChatPayload<E>): Promise<Ack<ChatAckData<E>>> };
+    let ack: Ack<ChatAckData<E>>;
+    try {
+      ack = await timed.emitWithAck(event, payload);
+    } catch (err) {
+      const disconnected = /disconnected/.test((err as Error).message);
+      throw new ParlorError(disconnected ? "DISCONNECTED" : "TIMEOUT", `${event}: ${(err as Error).message}`);
+    }
+    if (!ack.ok) throw ParlorError.fromAck(ack.error);
+    return ack.data;
+  }
+
+  /**
+   * Disconnects for good and rejects every pending call with CLOSED.
+   *
+   * @example
+   * await parlor.close();
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.isReady = false;
+    this.rooms.close();
+    this.socket.close();
+    const err = new ParlorError("CLOSED", "the client is closed");
+    this.ready.rejectAll(err);
+    this.sleeps.rejectAll(err);
+  }
+
+  private async withRetry<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let i = 1; ; i++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof ParlorError) || !RETRYABLE.has(err.code) || i >= this.sendAttempts) throw err;
+        if (err.code === "RATE_LIMITED") await this.sleeps.sleep(Math.min(err.retryAfterMs ?? 1000, 10_000));
+      }
+    }
+  }
+
+  private wire(): void {
+    let everConnected = false;
+    this.socket.on("connect", () => {
+      if (!everConnected) {
+        everConnected = true;
+        this.markReady();
+        return;
+      }
+      this.rooms.rejoinAll().then(({ rooms, errors }) => {
+        // Dropped again while rejoining: the next "connect" starts over.
+        if (!this.socket.connected || this.closed) return;
+        for (const err of errors) this.emit("error", err as ParlorError);
+        this.markReady();
+        this.emit("reconnect", { rooms });
+      });
+    });
+    this.socket.on("disconnect", (reason) => {
+      this.isReady = false;
+      if (this.closed) return;
+      this.emit("disconnect", { reason });
+      // Socket.IO does not retry after a server-side disconnect (e.g. a restart); we do.
+      if (reason === "io server disconnect") this.sleeps.sleep(1000).then(() => this.socket.connect(), () => undefined);
+    });
+    this.socket.on("connect_error", (err: Error & { data?: { code?: string; message?: string } }) => {
+      if (everConnected && err.data?.code) this.emit("error", new ParlorError(err.data.code as ParlorError["code"], err.data.message ?? err.message));
+    });
+    this.socket.on("message:new", (m) => this.rooms.received(m));
+    this.socket.on("dm:new", (m) => this.emit("dm", m));
+    this.socket.on("typing", (p) => this.emit("typing", p));
+    this.socket.on("room:member-joined", (p) => this.emit("member-joined", p));
+    this.socket.on("room:member-left", (p) => this.emit("member-left", p));
+    this.socket.on("system:shutdown", (p) => this.emit("shutdown", p));
+  }
+
+  private markReady(): void {
+    this.isReady = true;
+    this.ready.releaseAll();
+  }
+}

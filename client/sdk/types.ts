@@ -1,0 +1,54 @@
+/**
+ * Types derived from the server's event maps, so that a change of the wire
+ * contract (server/protocol) breaks the SDK's compile instead of its users.
+ */
+import type { AckCallback, ChatClientToServerEvents, DirectMessage, Message, User } from "../../server/protocol";
+import type { ManagerOptions, SocketOptions } from "socket.io-client";
+import type { ParlorError } from "./errors";
+
+type ChatEvents = ChatClientToServerEvents;
+
+/** `/chat` events that take an ack callback. */
+export type ChatAckEvent = {
+  [E in keyof ChatEvents]: Parameters<ChatEvents[E]> extends [unknown, AckCallback<any>] ? E : never;
+}[keyof ChatEvents];
+
+/** The payload a client sends with `/chat` event `E`. */
+export type ChatPayload<E extends keyof ChatEvents> = Parameters<ChatEvents[E]>[0];
+
+/** The `data` of a successful ack of `/chat` event `E`. */
+export type ChatAckData<E extends ChatAckEvent> = Parameters<ChatEvents[E]>[1] extends AckCallback<infer T> ? T : never;
+
+export interface ParlorClientOptions {
+  /** Server base URL, e.g. `http://localhost:3000`. */
+  url: string;
+  /** How long to wait for each ack (ms, default 5000). */
+  ackTimeoutMs?: number;
+  /** Attempts for `send`/`dm` before giving up (default 5), all with the same clientId. */
+  sendAttempts?: number;
+  /** How long a gap in `seq` may last before the client fetches what is missing (ms, default 1000). */
+  gapCheckMs?: number;
+  /** Socket.IO transports (default websocket, then polling). */
+  transports?: ("websocket" | "polling")[];
+  /** Extra socket.io-client options (e.g. `reconnectionDelayMax`); auth and forceNew are the SDK's. */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+}
+
+/** What a `Parlor` client emits; subscribe with `on`. */
+export interface ParlorEvents {
+  /** A message in a joined room that this client has not seen: live, or missed while disconnected. Once per seq. */
+  message: Message;
+  /** A direct message to this user, or from this user's other sockets. */
+  dm: DirectMessage;
+  typing: { room: string; user: User; typing: boolean };
+  "member-joined": { room: string; user: User };
+  "member-left": { room: string; user: User };
+  /** The connection dropped; the client reconnects by itself. */
+  disconnect: { reason: string };
+  /** Reconnected and every room rejoined (missed messages were delivered as `message`). */
+  reconnect: { rooms: string[] };
+  /** The server announced a restart. */
+  shutdown: { reason: string; reconnectAfterMs: number };
+  /** A failure outside any call: a rejoin that failed, a token that expired. */
+  error: ParlorError;
+}
