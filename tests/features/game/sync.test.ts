@@ -1,0 +1,63 @@
+/**
+ * Over real sockets: a client's join snapshot with every delta (and resync
+ * snapshot) it received applied in order, with the shared game-sync module,
+ * equals the server's state at that tick.
+ */
+import type { GameJoinData, Snapshot } from "../../../server/protocol";
+import { emitAck, okData, setup, type TestServer } from "../../helpers";
+import { applyDelta, fromSnapshot, toSnapshot, type SyncState } from "../../../static/game-sync";
+import { record, sleep, towardNearestOrb } from "./socket-support";
+
+let t: TestServer;
+beforeEach(async () => (t = await setup({ gameRestartMs: 200 })));
+afterEach(() => t.cleanup());
+
+test("snapshot + deltas received = the server's state at each tick", async () => {
+  const room = t.parlor.games.create({ name: "sync" }, { orbCap: 60, winScore: 4 });
+  const serverAt = new Map<number, Snapshot>();
+  const stop = t.parlor.games.observe((r) => {
+    if (r === room) serverAt.set(r.world.tick, r.snapshot());
+  });
+
+  const watcher = await t.connectPlayer("Watcher");
+  const rec = record(watcher.socket);
+  okData(await emitAck<GameJoinData>(watcher.socket, "game:join", { gameId: room.id }));
+  const players = await Promise.all(["Ada", "Bob", "Cyd"].map((n) => t.connectPlayer(n)));
+  const seated = await Promise.all(players.map((p) => emitAck<GameJoinData>(p.socket, "game:join", { gameId: room.id }).then(okData)));
+
+  // Everyone hunts orbs (so orbs go and come, scores change, a round ends and restarts); Cyd leaves half-way.
+  const seq = [0, 0, 0];
+  for (let step = 0; step < 40; step++) {
+    players.forEach((p, i) => {
+      if (i === 2 && step >= 20) return;
+      const me = rec.state?.players.get(seated[i].playerId);
+      if (me) p.socket.emit("game:input", { seq: ++seq[i], dir: towardNearestOrb(me.x, me.y, rec.state!.orbs.values()) });
+    });
+    if (step === 20) okData(await emitAck(players[2].socket, "game:leave", {}));
+    await sleep(50);
+  }
+  await sleep(150);
+  stop();
+
+  // Replay what the watcher received and compare after each delta with the server at that tick.
+  let state: SyncState | undefined;
+  let compared = 0;
+  let resyncs = 0;
+  for (const { event, payload } of rec.events) {
+    if (event === "game:state") {
+      state = fromSnapshot(payload as Snapshot);
+      resyncs++;
+    } else if (event === "game:delta") {
+      applyDelta(state!, payload as Parameters<typeof applyDelta>[1]);
+    } else continue;
+    // The join snapshot is taken between ticks (tick T plus the join), so the comparisons start after it.
+    if (resyncs === 1 && event === "game:state") continue;
+    const server = serverAt.get(state!.tick)!;
+    expect(toSnapshot(state!)).toEqual(server);
+    compared++;
+  }
+  expect(compared).toBeGreaterThan(30);
+  expect(rec.events.some((e) => e.event === "game:over")).toBe(true);
+  expect(resyncs).toBeGreaterThanOrEqual(2); // join + at least one new round
+  expect(toSnapshot(state!).players.map((p) => p.name)).toEqual(["Watcher", "Ada", "Bob"]);
+});

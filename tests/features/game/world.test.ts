@@ -1,0 +1,146 @@
+import { gameOptions } from "../../../server/features/game";
+import { seededRandom } from "../../../server/features/game/rng";
+import { World } from "../../../server/features/game/world";
+
+const options = gameOptions({ orbCap: 0 });
+const world = (overrides = {}, seed = 1) => new World({ ...options, ...overrides }, seededRandom(seed));
+
+function place(w: World, id: string, x: number, y: number) {
+  const p = w.players.get(id)!;
+  p.x = x;
+  p.y = y;
+  return p;
+}
+
+describe("movement", () => {
+  test("a player moves speed / tickHz per step in its direction, and only moved players are reported", () => {
+    const w = world();
+    const a = w.addPlayer("Ada");
+    const b = w.addPlayer("Bob");
+    place(w, a.id, 500, 500);
+    w.takeChanges();
+    w.setDirection(a.id, 1, 0);
+    w.step(true);
+    expect(a).toMatchObject({ x: 510, y: 500, vx: 200, vy: 0 });
+    expect(w.takeChanges()).toEqual({ tick: 1, moved: [{ id: a.id, x: 510, y: 500, vx: 200, vy: 0 }] });
+    expect(b.vx).toBe(0);
+  });
+
+  test("diagonal moves are normalised to the same speed", () => {
+    const w = world();
+    const a = place(w, w.addPlayer("Ada").id, 500, 500);
+    w.setDirection(a.id, -1, 1);
+    w.step(true);
+    expect(a).toMatchObject({ vx: -141.42, vy: 141.42, x: 492.93, y: 507.07 });
+  });
+
+  test("a player stops at the wall, with zero velocity on that axis, and then is not reported again", () => {
+    const w = world();
+    const a = place(w, w.addPlayer("Ada").id, 25, 500);
+    w.setDirection(a.id, -1, 0);
+    w.step(true);
+    expect(a).toMatchObject({ x: 20, vx: 0 });
+    w.takeChanges();
+    w.step(true);
+    expect(w.takeChanges()).toBeUndefined();
+  });
+
+  test("a step that is not moving (round over) only counts the tick", () => {
+    const w = world();
+    const a = place(w, w.addPlayer("Ada").id, 500, 500);
+    w.setDirection(a.id, 1, 0);
+    w.takeChanges();
+    w.step(false);
+    expect(a.x).toBe(500);
+    expect(w.tick).toBe(1);
+    expect(w.takeChanges()).toBeUndefined();
+  });
+});
+
+describe("orbs, collision and scoring", () => {
+  test("touching an orb scores 1 and removes it; the delta names both", () => {
+    const w = world({ orbCap: 1 });
+    const a = place(w, w.addPlayer("Ada").id, 300, 300);
+    const [orb] = [...w.orbs.values()];
+    orb.x = 300 + 27; // reach is radius 20 + orb 8 = 28
+    orb.y = 300;
+    w.takeChanges();
+    w.step(true);
+    expect(a.score).toBe(1);
+    expect(w.orbs.has(orb.id)).toBe(false);
+    const changes = w.takeChanges()!;
+    expect(changes.removed).toEqual([orb.id]);
+    expect(changes.scores).toEqual({ [a.id]: 1 });
+    // The cap is topped up, one orb per step.
+    expect(changes.spawned).toHaveLength(1);
+  });
+
+  test("an orb just out of reach stays", () => {
+    const w = world({ orbCap: 1 });
+    const a = place(w, w.addPlayer("Ada").id, 300, 300);
+    const [orb] = [...w.orbs.values()];
+    orb.x = 300 + 29;
+    orb.y = 300;
+    w.step(true);
+    expect(a.score).toBe(0);
+    expect(w.orbs.has(orb.id)).toBe(true);
+  });
+
+  test("orbs spawn up to the cap, one per step, and a new world starts full", () => {
+    const w = world({ orbCap: 5 });
+    expect(w.orbs.size).toBe(5);
+    expect(w.takeChanges()).toBeUndefined();
+    w.orbs.clear();
+    for (let i = 0; i < 10; i++) w.step(true);
+    expect(w.orbs.size).toBe(5);
+  });
+
+  test("an orb spawned and eaten between two deltas is never mentioned", () => {
+    const w = world({ orbCap: 1 });
+    const a = place(w, w.addPlayer("Ada").id, 300, 300);
+    w.orbs.clear();
+    w.takeChanges();
+    w.step(true); // spawns one
+    const [orb] = [...w.orbs.values()];
+    orb.x = a.x;
+    orb.y = a.y;
+    w.step(true); // eats it, spawns another
+    const changes = w.takeChanges()!;
+    expect(changes.removed).toBeUndefined();
+    expect(changes.spawned?.map((o) => o.id)).not.toContain(orb.id);
+  });
+});
+
+describe("winning and rounds", () => {
+  test("the player reaching the winning score is the winner", () => {
+    const w = world({ orbCap: 1, winScore: 3 });
+    const a = place(w, w.addPlayer("Ada").id, 300, 300);
+    a.score = 2;
+    const [orb] = [...w.orbs.values()];
+    orb.x = 300;
+    orb.y = 300;
+    expect(w.step(true)).toBe(a);
+  });
+
+  test("resetRound zeroes scores, moves everyone, refills orbs and forgets pending changes", () => {
+    const w = world({ orbCap: 4 });
+    const a = w.addPlayer("Ada");
+    a.score = 7;
+    w.orbs.clear();
+    w.resetRound();
+    expect(a.score).toBe(0);
+    expect(w.orbs.size).toBe(4);
+    expect(w.takeChanges()).toBeUndefined();
+  });
+
+  test("the same seed gives the same game", () => {
+    const run = () => {
+      const w = world({ orbCap: 10 }, 42);
+      const a = w.addPlayer("Ada");
+      w.setDirection(a.id, 1, 1);
+      for (let i = 0; i < 100; i++) w.step(true);
+      return w.snapshot();
+    };
+    expect(run()).toEqual(run());
+  });
+});
