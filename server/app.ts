@@ -14,6 +14,7 @@ import type { ChatContext } from "./features/context";
 import { createMemoryPresence } from "./features/presence/memory";
 import { systemEvents, type SystemContext } from "./features/system";
 import { createExpressApp } from "./http/express-app";
+import { docsRouter } from "./http/docs";
 import { healthRouter } from "./http/health";
 import { pagesRouter } from "./http/pages";
 import { sessionRouter } from "./http/session";
@@ -50,7 +51,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
 
   const rememberUser = (user: User) => store.saveUser(user);
   const app = createExpressApp(
-    [healthRouter(() => shuttingDown), sessionRouter(signer, rememberUser), pagesRouter()],
+    [healthRouter(() => shuttingDown), sessionRouter(signer, rememberUser), pagesRouter(), docsRouter()],
     log,
   );
   const httpServer = http.createServer(app);
