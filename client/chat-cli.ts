@@ -1,0 +1,197 @@
+/**
+ * Terminal chat on the SDK:
+ *   npm run chat -- --url http://localhost:3000 --name Ada --room lobby
+ * A readline prompt; incoming messages print above it. Commands: /join,
+ * /leave, /dm, /search, /who, /rooms, /help, /quit.
+ */
+import readline from "node:readline";
+import { parseArgs } from "node:util";
+import { connectParlor, ParlorError, type DirectMessage, type Message, type Parlor, type User } from "./sdk";
+
+export interface ChatOptions {
+  url: string;
+  name: string;
+  room: string;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}
+
+const HELP = [
+  "/join <room>           join a room and make it current",
+  "/leave [room]          leave a room (default: the current one)",
+  "/dm <name|id> <text>   direct message to someone in your rooms",
+  "/search <words>        search the rooms you are in (prefix*: words starting with prefix)",
+  "/who                   who is in the current room",
+  "/rooms                 rooms with members now",
+  "/quit                  leave (Ctrl-D too)",
+  "anything else          a message to the current room",
+].join("\n");
+
+// Other people's text must not drive the terminal (escape sequences could rewrite the screen).
+// eslint-disable-next-line no-control-regex
+const safe = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\uFFFD");
+const time = (ts: number) => new Date(ts).toTimeString().slice(0, 8);
+const formatMessage = (m: Message) => `[${time(m.ts)}] #${m.room} ${safe(m.user.name)}: ${safe(m.text)}`;
+
+/**
+ * Runs one chat session until /quit or end of input; resolves when done.
+ *
+ * @example
+ * await runChat({ url: "http://localhost:3000", name: "Ada", room: "lobby", input: process.stdin, output: process.stdout });
+ */
+export async function runChat(opts: ChatOptions): Promise<void> {
+  const parlor = await connectParlor({ url: opts.url, name: opts.name });
+  const tty = (opts.output as { isTTY?: boolean }).isTTY === true;
+  const rl = readline.createInterface({ input: opts.input, output: opts.output, terminal: tty });
+  let current = opts.room;
+  const known = new Map<string, User>();
+
+  /** Prints a line above the prompt, keeping whatever is being typed. */
+  const print = (line: string) => {
+    if (tty) {
+      readline.clearLine(opts.output, 0);
+      readline.cursorTo(opts.output, 0);
+    }
+    opts.output.write(`${line}\n`);
+    if (tty) rl.prompt(true);
+  };
+  const setPrompt = () => rl.setPrompt(`[#${current}] > `);
+  const fail = (err: unknown) => print(err instanceof ParlorError ? `! ${err.code}: ${err.message}` : `! ${(err as Error).message}`);
+  const remember = (users: User[]) => users.forEach((u) => u.id !== parlor.user.id && known.set(u.id, u));
+  const printDm = (m: DirectMessage) =>
+    print(`[${time(m.ts)}] DM ${m.from.id === parlor.user.id ? `to ${safe(m.to.name)}` : `from ${safe(m.from.name)}`}: ${safe(m.text)}`);
+
+  parlor.on("message", (m) => print(formatMessage(m)));
+  parlor.on("dm", (m) => (remember([m.from, m.to]), printDm(m)));
+  parlor.on("member-joined", ({ room, user }) => (remember([user]), print(`* ${safe(user.name)} joined #${room}`)));
+  parlor.on("member-left", ({ room, user }) => print(`* ${safe(user.name)} left #${room}`));
+  parlor.on("disconnect", ({ reason }) => print(`* disconnected (${reason}), reconnecting…`));
+  parlor.on("reconnect", () => print("* reconnected"));
+  parlor.on("shutdown", ({ reconnectAfterMs }) => print(`* server restarting; back in about ${Math.round(reconnectAfterMs / 1000)} s`));
+  parlor.on("error", fail);
+
+  async function join(room: string) {
+    const data = await parlor.join(room);
+    remember(data.members);
+    current = room;
+    setPrompt();
+    for (const m of data.messages.slice(-20)) print(formatMessage(m));
+    print(`* joined #${room} as ${safe(parlor.user.name)}; here: ${data.members.map((u) => safe(u.name)).join(", ")}`);
+  }
+
+  /** A user by id, or by name among people seen in joined rooms and DMs. */
+  async function findUser(who: string): Promise<User> {
+    for (const room of parlor.joinedRooms) remember(await parlor.members(room));
+    const byId = known.get(who);
+    if (byId) return byId;
+    const named = [...known.values()].filter((u) => u.name.toLowerCase() === who.toLowerCase());
+    if (named.length === 1) return named[0];
+    if (named.length > 1) throw new Error(`${named.length} people are called ${who}: use an id (${named.map((u) => u.id).join(", ")})`);
+    throw new Error(`nobody called ${who} in your rooms; /dm also takes a user id`);
+  }
+
+  async function handle(line: string): Promise<boolean> {
+    const [command, ...rest] = line.split(/\s+/);
+    const arg = line.slice(command.length).trim();
+    switch (command) {
+      case "/quit":
+      case "/exit":
+        return false;
+      case "/help":
+        print(HELP);
+        break;
+      case "/join":
+        if (!arg) print("usage: /join <room>");
+        else await join(arg);
+        break;
+      case "/leave": {
+        const room = arg || current;
+        await parlor.leave(room);
+        print(`* left #${room}`);
+        if (room === current) {
+          current = parlor.joinedRooms[0] ?? current;
+          setPrompt();
+        }
+        break;
+      }
+      case "/dm": {
+        const text = rest.slice(1).join(" ");
+        if (!rest[0] || !text) print("usage: /dm <name|id> <text>");
+        else printDm(await parlor.dm((await findUser(rest[0])).id, text));
+        break;
+      }
+      case "/search": {
+        if (!arg) return (print("usage: /search <words>"), true);
+        const results = await parlor.search(arg);
+        if (results.length === 0) print("* no matches");
+        for (const r of results) print(`  ${formatMessage(r.message)}`);
+        break;
+      }
+      case "/who":
+        print(`* in #${current}: ${(await parlor.members(current)).map((u) => safe(u.name)).join(", ")}`);
+        break;
+      case "/rooms":
+        print((await parlor.listRooms()).map((r) => `  #${r.room} (${r.members})`).join("\n") || "* no rooms");
+        break;
+      default:
+        if (command.startsWith("/")) print(`! unknown command ${safe(command)}; /help lists them`);
+        else print(formatMessage(await parlor.send(current, line)));
+    }
+    return true;
+  }
+
+  try {
+    await join(current);
+  } catch (err) {
+    rl.close();
+    parlor.close();
+    throw err;
+  }
+  rl.prompt();
+
+  // One line at a time, in order: a message typed while the previous one is in flight waits its turn.
+  const done = new Promise<void>((resolve) => {
+    let queue = Promise.resolve(true);
+    const finish = () => {
+      parlor.close();
+      resolve();
+    };
+    rl.on("line", (raw) => {
+      const line = raw.trim();
+      queue = queue.then(async (alive) => {
+        if (!alive || !line) return alive;
+        const keepGoing = await handle(line).catch((err) => (fail(err), true));
+        if (!keepGoing) rl.close();
+        else rl.prompt();
+        return keepGoing;
+      });
+    });
+    rl.on("close", () => void queue.then(finish));
+  });
+  return done;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      url: { type: "string", default: process.env.PARLOR_URL ?? "http://localhost:3000" },
+      name: { type: "string" },
+      room: { type: "string", default: "lobby" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const name = values.name ?? process.env.PARLOR_NAME;
+  if (values.help || !name) {
+    console.log("usage: npm run chat -- --name <name> [--url http://localhost:3000] [--room lobby]\n\nIn the chat:\n" + HELP);
+    process.exit(values.help ? 0 : 2);
+  }
+  await runChat({ url: values.url, name, room: values.room, input: process.stdin, output: process.stdout });
+  process.exit(0);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof ParlorError ? `${err.code}: ${err.message}` : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,111 @@
+/** The terminal chat against a real server: in-process for the commands, and once as `npm run chat` would start it. */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { runChat } from "../../client/chat-cli";
+import { setup, type TestServer } from "../helpers";
+import { clientPool, nextEvent } from "./sdk-helpers";
+
+let t: TestServer;
+const pool = clientPool();
+beforeEach(async () => (t = await setup()));
+afterEach(async () => {
+  pool.closeAll();
+  await t.cleanup();
+});
+
+/** A fake terminal: lines typed into `input`, everything printed collected in `text()`. */
+function terminal() {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = "";
+  output.on("data", (chunk: Buffer) => (printed += chunk.toString("utf8")));
+  const waitFor = (needle: string, timeoutMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!printed.includes(needle)) return;
+        clearTimeout(timer);
+        output.off("data", check);
+        resolve();
+      };
+      const timer = setTimeout(() => (output.off("data", check), reject(new Error(`never printed ${JSON.stringify(needle)}; got:\n${printed}`))), timeoutMs);
+      output.on("data", check);
+      setImmediate(check);
+    });
+  return { input, output, type: (line: string) => input.write(`${line}\n`), waitFor, text: () => printed };
+}
+
+test("chat, /dm, /search, /join, /who and /quit", async () => {
+  const bob = await pool.connect({ url: t.url, name: "Bob", transports: ["websocket"] });
+  await bob.join("lobby");
+  await bob.send("lobby", "earlier message");
+
+  const term = terminal();
+  const session = runChat({ url: t.url, name: "Ada", room: "lobby", input: term.input, output: term.output });
+  await term.waitFor("* joined #lobby as Ada; here: Bob, Ada");
+  expect(term.text()).toContain("#lobby Bob: earlier message");
+
+  await bob.send("lobby", "hi Ada");
+  await term.waitFor("#lobby Bob: hi Ada");
+
+  const heard = nextEvent(bob, "message");
+  term.type("hello Bob");
+  expect((await heard).text).toBe("hello Bob");
+
+  const dm = nextEvent(bob, "dm");
+  term.type("/dm bob psst");
+  expect(await dm).toMatchObject({ text: "psst", to: bob.user });
+  await term.waitFor("DM to Bob: psst");
+
+  term.type("/search earlier");
+  await term.waitFor("  [");
+  expect(term.text()).toMatch(/ {2}\[\d\d:\d\d:\d\d\] #lobby Bob: earlier message/);
+
+  term.type("/join ops");
+  await term.waitFor("* joined #ops as Ada; here: Ada");
+  term.type("/who");
+  await term.waitFor("* in #ops: Ada");
+  term.type("/nope");
+  await term.waitFor("! unknown command /nope");
+  term.type("/dm Zed hi");
+  await term.waitFor("! nobody called Zed");
+
+  term.type("/quit");
+  await session;
+});
+
+test("control characters in other people's text are not passed to the terminal", async () => {
+  const bob = await pool.connect({ url: t.url, name: "Bob", transports: ["websocket"] });
+  await bob.join("lobby");
+  const term = terminal();
+  const session = runChat({ url: t.url, name: "Ada", room: "lobby", input: term.input, output: term.output });
+  await term.waitFor("* joined #lobby");
+  await bob.send("lobby", "\u001b[2Jwiped \u0007");
+  await term.waitFor("wiped");
+  expect(term.text()).toContain("Bob: \uFFFD[2Jwiped \uFFFD");
+  expect(term.text()).not.toContain("\u001b");
+  term.input.end();
+  await session;
+});
+
+test("started as a script, it joins, sends what is typed and exits 0 on /quit", async () => {
+  const bob = await pool.connect({ url: t.url, name: "Bob", transports: ["websocket"] });
+  await bob.join("lobby");
+  const root = path.resolve(__dirname, "../..");
+  const child = spawn(process.execPath, ["--import", "tsx", "client/chat-cli.ts", "--url", t.url, "--name", "Ada", "--room", "lobby"], {
+    cwd: root,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+
+  expect((await nextEvent(bob, "member-joined")).user.name).toBe("Ada");
+  const heard = nextEvent(bob, "message");
+  child.stdin.write("from the terminal\n");
+  expect((await heard).text).toBe("from the terminal");
+  child.stdin.write("/quit\n");
+  expect(await exited).toBe(0);
+  expect(out).toContain("* joined #lobby as Ada");
+});
