@@ -1,0 +1,162 @@
+// Orbs canvas view: draws the world at 60 fps from 20 Hz deltas. Other players
+// are interpolated between the positions the server sent (drawn a little in the
+// past, so there is always a next position to move toward); the local player
+// is predicted from the local input and reconciled with the server's ackSeq.
+// Names are drawn with fillText: never parsed as HTML.
+(function (root) {
+  "use strict";
+
+  /** How far in the past others are drawn, in ticks: enough to absorb one late delta. */
+  const INTERP_TICKS = 2;
+
+  function create(canvas, rules) {
+    const ctx = canvas.getContext("2d");
+    const tickMs = 1000 / rules.tickHz;
+    const me = { id: null, x: 0, y: 0, errX: 0, errY: 0 };
+    let state = null; // the OrbsSync state: authoritative, as of the last delta
+    let samples = new Map(); // playerId -> [{ t, x, y }]
+    let pending = []; // inputs sent but not yet applied by the server: [{ seq, dir }]
+    let dir = { x: 0, y: 0 };
+    let frozen = false;
+    let offsetMs = null; // server time (tick × tickMs) minus local time
+    let lastFrame = 0;
+
+    function record(id, t, x, y) {
+      let list = samples.get(id);
+      if (!list) samples.set(id, (list = []));
+      const last = list[list.length - 1];
+      // A player absent from `moved` stood still: hold it there until the tick before it moved.
+      if (last && t - last.t > 1) list.push({ t: t - 1, x: last.x, y: last.y });
+      list.push({ t, x, y });
+      if (list.length > 40) list.splice(0, list.length - 40);
+    }
+
+    function observeTick(tick, now) {
+      const sample = tick * tickMs - now;
+      // Follow the least delayed delivery at once, later ones only slowly (jitter is not drift).
+      offsetMs = offsetMs === null || sample > offsetMs ? sample : offsetMs + (sample - offsetMs) * 0.02;
+    }
+
+    /** A full state (join or new round): everything snaps. */
+    function reset(snapshotState, playerId, now) {
+      state = snapshotState;
+      me.id = playerId;
+      samples = new Map();
+      for (const p of state.players.values()) record(p.id, state.tick, p.x, p.y);
+      const self = state.players.get(playerId);
+      if (self) Object.assign(me, { x: self.x, y: self.y, errX: 0, errY: 0 });
+      pending = [];
+      frozen = false;
+      observeTick(state.tick, now);
+    }
+
+    /** After a delta was applied to `state`: new samples, and reconciliation of the predicted self. */
+    function applied(delta, now) {
+      observeTick(delta.tick, now);
+      for (const p of delta.joined || []) record(p.id, delta.tick, p.x, p.y);
+      for (const m of delta.moved || []) record(m.id, delta.tick, m.x, m.y);
+      for (const id of delta.left || []) samples.delete(id);
+      pending = pending.filter((p) => p.seq > delta.ackSeq);
+      const self = state.players.get(me.id);
+      if (!self || pending.length) return;
+      // Every input is applied: the server and the prediction now steer alike. A moving prediction
+      // runs ahead of the server by about the latency; only correct what exceeds that lead, and
+      // everything once the player stands still.
+      const ex = self.x - me.x;
+      const ey = self.y - me.y;
+      const standing = self.vx === 0 && self.vy === 0 && dir.x === 0 && dir.y === 0;
+      const lead = rules.playerSpeed * 0.25;
+      if (standing || ex * ex + ey * ey > lead * lead) {
+        me.errX = ex;
+        me.errY = ey;
+      }
+    }
+
+    function input(seq, newDir) {
+      pending.push({ seq, dir: newDir });
+      dir = newDir;
+    }
+
+    function freeze() {
+      frozen = true;
+    }
+
+    function positionAt(id, t) {
+      const list = samples.get(id);
+      if (!list || !list.length) return null;
+      if (t <= list[0].t) return list[0];
+      for (let i = list.length - 1; i >= 0; i--) {
+        const a = list[i];
+        if (a.t > t) continue;
+        const b = list[i + 1];
+        if (!b) return a;
+        const k = (t - a.t) / (b.t - a.t);
+        return { x: a.x + (b.x - a.x) * k, y: a.y + (b.y - a.y) * k };
+      }
+      return list[list.length - 1];
+    }
+
+    function predict(dt) {
+      const r = rules.playerRadius;
+      const max = rules.world - r;
+      if (!frozen) {
+        const scale = dir.x && dir.y ? Math.SQRT1_2 : 1;
+        me.x = Math.min(max, Math.max(r, me.x + dir.x * rules.playerSpeed * scale * dt));
+        me.y = Math.min(max, Math.max(r, me.y + dir.y * rules.playerSpeed * scale * dt));
+      }
+      // Corrections are spread over ~100 ms so the circle glides instead of jumping.
+      const k = Math.min(1, dt * 10);
+      me.x += me.errX * k;
+      me.y += me.errY * k;
+      me.errX -= me.errX * k;
+      me.errY -= me.errY * k;
+    }
+
+    function colorOf(id) {
+      let h = 0;
+      for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) % 360;
+      return `hsl(${(h * 47) % 360} 70% 60%)`;
+    }
+
+    function draw(now) {
+      const dt = lastFrame ? Math.min(0.1, (now - lastFrame) / 1000) : 0;
+      lastFrame = now;
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      if (!state) return;
+      predict(dt);
+      const renderTick = (now + (offsetMs || 0)) / tickMs - INTERP_TICKS;
+
+      ctx.fillStyle = "#f5c542";
+      for (const o of state.orbs.values()) {
+        ctx.beginPath();
+        ctx.arc(o.x, o.y, rules.orbRadius, 0, Math.PI * 2);
+        ctx.fill();
+      }
+      ctx.font = "bold 18px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      for (const p of state.players.values()) {
+        const pos = p.id === me.id ? me : positionAt(p.id, renderTick) || p;
+        ctx.beginPath();
+        ctx.arc(pos.x, pos.y, rules.playerRadius, 0, Math.PI * 2);
+        ctx.fillStyle = colorOf(p.id);
+        ctx.fill();
+        if (p.id === me.id) {
+          ctx.lineWidth = 4;
+          ctx.strokeStyle = "#fff";
+          ctx.stroke();
+        }
+        ctx.fillStyle = "#e8e8f0";
+        const label = `${p.name} · ${p.score}`;
+        // Keep labels on the canvas: beside a wall the name would be cut off.
+        const half = ctx.measureText(label).width / 2 + 4;
+        const lx = Math.min(rules.world - half, Math.max(half, pos.x));
+        const above = pos.y - rules.playerRadius - 8;
+        ctx.fillText(label, lx, above > 20 ? above : pos.y + rules.playerRadius + 22);
+      }
+    }
+
+    return { reset, applied, input, freeze, draw, get pendingInputs() { return pending.length; } };
+  }
+
+  root.OrbsView = { create };
+})(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,0 +1,261 @@
+// Orbs page: session, lobby, /game socket and keyboard. Every user-provided
+// string goes through textContent (or canvas fillText), never innerHTML.
+(function () {
+  "use strict";
+  const $ = (id) => document.getElementById(id);
+  const app = $("app");
+  const SESSION_KEY = "parlor.session"; // shared with the chat page: one sign-in for both
+  const GAME_KEY = "parlor.game";
+  const rules = {
+    world: Number(app.dataset.world),
+    tickHz: Number(app.dataset.tickHz),
+    playerSpeed: Number(app.dataset.speed),
+    playerRadius: Number(app.dataset.playerRadius),
+    orbRadius: Number(app.dataset.orbRadius),
+  };
+  const view = window.OrbsView.create($("canvas"), rules);
+  const S = { session: null, socket: null, game: null, playerId: null, state: null, joining: false, seq: 0, dir: { x: 0, y: 0 }, lobbyTimer: 0 };
+  const stats = { deltas: 0, bytes: 0, since: performance.now() };
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function show(section) {
+    for (const id of ["login", "lobby", "play"]) $(id).hidden = id !== section;
+  }
+
+  function ackError(res) {
+    const e = (res && res.error) || { code: "ERROR", message: "no answer" };
+    return `${e.code}: ${e.message}`;
+  }
+
+  function request(event, payload) {
+    return S.socket
+      .timeout(8000)
+      .emitWithAck(event, payload)
+      .catch(() => ({ ok: false, error: { code: "TIMEOUT", message: "the server did not answer in time" } }));
+  }
+
+  // ---- session ---------------------------------------------------------
+  function loadSession(name) {
+    try {
+      const s = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
+      if (s && s.expiresAt > Date.now() + 60_000 && (!name || s.user.name === name)) return s;
+    } catch (_) {
+      /* a corrupt entry is replaced on the next sign-in */
+    }
+    return null;
+  }
+
+  async function createSession(name) {
+    const res = await fetch("/api/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+    const body = await res.json().catch(() => ({}));
+    if (res.status !== 201) throw new Error((body.error && body.error.message) || `HTTP ${res.status}`);
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(body));
+    return body;
+  }
+
+  // ---- lobby -----------------------------------------------------------
+  async function refreshLobby() {
+    if (!S.socket || S.game) return;
+    const res = await request("game:list", {});
+    if (!res.ok) return void ($("lobby-error").textContent = ackError(res));
+    const rows = res.data.games.map((g) => {
+      const tr = el("tr");
+      tr.append(el("td", "", g.name), el("td", "", `${g.players} / ${g.maxPlayers}`), el("td", "", g.status));
+      const td = el("td");
+      const join = el("button", "", "Join");
+      join.type = "button";
+      join.disabled = g.players >= g.maxPlayers;
+      join.addEventListener("click", () => enter(request("game:join", { gameId: g.id })));
+      td.append(join);
+      tr.append(td);
+      return tr;
+    });
+    $("games").replaceChildren(...rows);
+    $("lobby-empty").hidden = rows.length > 0;
+  }
+
+  function toLobby() {
+    S.game = null;
+    sessionStorage.removeItem(GAME_KEY);
+    show("lobby");
+    refreshLobby();
+    clearInterval(S.lobbyTimer);
+    S.lobbyTimer = setInterval(refreshLobby, 2000);
+  }
+
+  // ---- game ------------------------------------------------------------
+  /** Takes a seat from a join or quickplay request; on failure (the game is gone or full) back to the lobby. */
+  async function enter(pending) {
+    S.joining = true;
+    const res = await pending;
+    S.joining = false;
+    if (!res.ok) {
+      $("lobby-error").textContent = ackError(res);
+      toLobby();
+      return;
+    }
+    $("lobby-error").textContent = "";
+    clearInterval(S.lobbyTimer);
+    S.game = res.data.game;
+    S.playerId = res.data.playerId;
+    S.seq = 0; // the server numbers a (re)joined seat's inputs afresh
+    sessionStorage.setItem(GAME_KEY, S.game.id);
+    $("game-title").textContent = S.game.name;
+    $("play-error").textContent = "";
+    onSnapshot(res.data.state);
+    show("play");
+    // Keys held while joining count from now on.
+    S.dir = { x: 0, y: 0 };
+    steer();
+  }
+
+  function onSnapshot(snapshot) {
+    S.state = window.OrbsSync.fromSnapshot(snapshot);
+    view.reset(S.state, S.playerId, performance.now());
+    $("banner").hidden = true;
+    renderScores();
+  }
+
+  function onDelta(delta) {
+    stats.deltas++;
+    if (!S.state || !window.OrbsSync.applyDelta(S.state, delta)) return;
+    view.applied(delta, performance.now());
+    if (delta.scores || delta.joined || delta.left) renderScores();
+  }
+
+  function onOver({ winner }) {
+    view.freeze();
+    const banner = $("banner");
+    banner.textContent = `${winner.name} wins! New round in a moment…`;
+    banner.hidden = false;
+    renderScores();
+  }
+
+  function renderScores() {
+    if (!S.state) return;
+    const players = [...S.state.players.values()].sort((a, b) => b.score - a.score);
+    $("scores").replaceChildren(
+      ...players.map((p) => {
+        const li = el("li", p.id === S.playerId ? "me-row" : "", p.name);
+        li.append(el("span", "pts", String(p.score)));
+        return li;
+      }),
+    );
+  }
+
+  // ---- keyboard ----------------------------------------------------------
+  const KEYS = { ArrowLeft: [-1, 0], a: [-1, 0], ArrowRight: [1, 0], d: [1, 0], ArrowUp: [0, -1], w: [0, -1], ArrowDown: [0, 1], s: [0, 1] };
+  const held = new Set();
+
+  function steer() {
+    let x = 0;
+    let y = 0;
+    for (const k of held) {
+      x += KEYS[k][0];
+      y += KEYS[k][1];
+    }
+    const dir = { x: Math.sign(x), y: Math.sign(y) };
+    if (dir.x === S.dir.x && dir.y === S.dir.y) return;
+    S.dir = dir;
+    // Only changes are sent: far below the server's 60 per second cap.
+    if (!S.game || !S.socket || !S.socket.connected) return;
+    S.seq++;
+    S.socket.emit("game:input", { seq: S.seq, dir });
+    view.input(S.seq, dir);
+  }
+
+  function keyName(e) {
+    return e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  }
+
+  document.addEventListener("keydown", (e) => {
+    const k = keyName(e);
+    if (!KEYS[k] || !S.game || e.target instanceof HTMLInputElement) return;
+    e.preventDefault();
+    held.add(k);
+    steer();
+  });
+  document.addEventListener("keyup", (e) => {
+    held.delete(keyName(e));
+    steer();
+  });
+  window.addEventListener("blur", () => {
+    held.clear();
+    steer();
+  });
+
+  // ---- socket ------------------------------------------------------------
+  function connect(session) {
+    S.session = session;
+    $("me").textContent = session.user.name;
+    const socket = (S.socket = io("/game", { auth: { token: session.token } }));
+    socket.io.on("open", () => socket.io.engine.on("packet", (p) => (stats.bytes += typeof p.data === "string" ? p.data.length : 0)));
+    socket.on("connect", () => {
+      $("status").textContent = "online";
+      $("status").className = "status online";
+      // After a reload or a dropped connection, take the held seat back (same playerId, same score).
+      const gameId = (S.game && S.game.id) || sessionStorage.getItem(GAME_KEY);
+      if (gameId) enter(request("game:join", { gameId }));
+      else toLobby();
+    });
+    socket.on("disconnect", () => {
+      $("status").textContent = "reconnecting…";
+      $("status").className = "status";
+    });
+    socket.on("connect_error", (err) => {
+      if (err.message !== "UNAUTHORIZED") return;
+      sessionStorage.removeItem(SESSION_KEY);
+      socket.close();
+      show("login");
+    });
+    // While a join is in flight its ack brings this same snapshot, with the playerId to go with it.
+    socket.on("game:state", (snapshot) => S.joining || onSnapshot(snapshot));
+    socket.on("game:delta", onDelta);
+    socket.on("game:over", onOver);
+  }
+
+  $("login").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      connect(loadSession($("login-name").value.trim()) || (await createSession($("login-name").value)));
+    } catch (err) {
+      $("login-error").textContent = err.message;
+    }
+  });
+  $("quickplay").addEventListener("click", () => enter(request("game:quickplay", {})));
+  $("create-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const name = $("create-name").value.trim();
+    const res = await request("game:create", { ...(name ? { name } : {}), maxPlayers: Number($("create-seats").value) || 8 });
+    if (!res.ok) return void ($("lobby-error").textContent = ackError(res));
+    enter(request("game:join", { gameId: res.data.game.id }));
+  });
+  $("leave").addEventListener("click", async () => {
+    await request("game:leave", {});
+    S.state = null;
+    toLobby();
+  });
+
+  function frame(now) {
+    if (S.game) view.draw(now);
+    if (now - stats.since >= 1000) {
+      $("net").textContent = S.game ? `${stats.deltas} deltas/s · ${(stats.bytes / 1024).toFixed(1)} KiB/s` : "";
+      stats.deltas = stats.bytes = 0;
+      stats.since = now;
+    }
+    requestAnimationFrame(frame);
+  }
+  requestAnimationFrame(frame);
+
+  const preset = app.dataset.name;
+  const saved = loadSession(preset);
+  $("login-name").value = preset || (saved ? saved.user.name : "");
+  if (saved) connect(saved);
+  else show("login");
+})();
