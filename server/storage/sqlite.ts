@@ -1,7 +1,17 @@
 /**
  * The SQLite message store (default backend): one file in WAL mode.
- * better-sqlite3 is synchronous, so each write is one transaction that has
- * committed by the time the returned promise resolves.
+ *
+ * Writes go through a write queue (group-commit.ts): in group mode every
+ * write submitted in one turn of the event loop shares one transaction, and
+ * each promise resolves only after that transaction has committed, so a
+ * handler that acks after `await appendMessage(...)` acks a stored message.
+ *
+ * Durability (`synchronous`, PARLOR_SQLITE_SYNC):
+ * - FULL (default): the WAL is fsynced at every commit. A committed (acked)
+ *   message survives a process crash, a kernel panic and a power loss.
+ * - NORMAL: the WAL is fsynced only at checkpoints. A committed message
+ *   survives a process crash (kill -9); a power loss can lose the last
+ *   commits, though the file stays consistent.
  */
 import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
@@ -9,8 +19,26 @@ import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../errors";
 import type { DirectMessage, Message, SearchResult } from "../protocol";
-import { SQLITE_SCHEMA } from "./sqlite-schema";
+import { createWriteQueue, type CommitStats } from "./group-commit";
+import { migrateSqlite } from "./sqlite-schema";
+import { toFtsQuery } from "./sqlite-fts-query";
 import type { MessageStore, NewDirectMessage, NewMessage, Page, Stored } from "./types";
+
+/** How hard a commit tries to reach the disk; see the file comment. */
+export type SqliteSync = "FULL" | "NORMAL";
+
+export interface SqliteStoreOptions {
+  synchronous?: SqliteSync;
+  /** false: one transaction per write (the benchmark's baseline). Default true. */
+  groupCommit?: boolean;
+  /** Largest group-commit batch (default 1000). */
+  maxBatch?: number;
+}
+
+/** The SQLite store: a MessageStore plus commit counters (tests, benchmark). */
+export interface SqliteStore extends MessageStore {
+  commitStats(): CommitStats;
+}
 
 interface MessageRow {
   id: string;
@@ -62,13 +90,24 @@ function pageFromNewest<R, T>(rows: R[], limit: number, map: (r: R) => T): Page<
   return { items: rows.slice(0, limit).reverse().map(map), hasMore };
 }
 
-export function openSqliteStore(file: string): MessageStore {
+/** SQLite's constraint error for a unique index (a concurrent writer won a clientId race). */
+const isUniqueViolation = (err: unknown) => err instanceof Database.SqliteError && err.code === "SQLITE_CONSTRAINT_UNIQUE";
+
+/**
+ * Opens (creating or migrating) the store in `file`.
+ *
+ * @example
+ * const store = openSqliteStore("./data/parlor.db", { synchronous: "FULL" });
+ */
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
+  db.pragma(`synchronous = ${options.synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
   db.pragma("busy_timeout = 5000");
-  db.exec(SQLITE_SCHEMA);
+  migrateSqlite(db);
+  const writes = createWriteQueue(db, { group: options.groupCommit ?? true, maxBatch: options.maxBatch });
+  let closed = false;
 
   const q = {
     saveUser: db.prepare("INSERT INTO users (id, name, seen_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at"),
@@ -92,11 +131,9 @@ export function openSqliteStore(file: string): MessageStore {
     ),
   };
 
-  const appendMessage = db.transaction((input: NewMessage): Stored<Message> => {
-    if (input.clientId !== undefined) {
-      const existing = q.byClientId.get(input.room, input.user.id, input.clientId);
-      if (existing) return { message: toMessage(existing), created: false };
-    }
+  // The seq bump and the insert share a savepoint: if the insert fails, the
+  // bump is undone with it, so seq stays gap-free.
+  const insertMessage = db.transaction((input: NewMessage): Message => {
     const { last_seq: seq } = q.nextSeq.get(input.room)!;
     const row: MessageRow = {
       id: `m_${randomUUID()}`,
@@ -109,14 +146,25 @@ export function openSqliteStore(file: string): MessageStore {
       client_id: input.clientId ?? null,
     };
     q.insertMessage.run(row);
-    return { message: toMessage(row), created: true };
+    return toMessage(row);
   });
 
-  const appendDirect = db.transaction((input: NewDirectMessage): Stored<DirectMessage> => {
-    if (input.clientId !== undefined) {
-      const existing = q.directByClientId.get(input.from.id, input.to.id, input.clientId);
-      if (existing) return { message: toDirect(existing), created: false };
+  /** Runs inside a write transaction. The unique index, not this lookup, is what forbids a duplicate. */
+  function appendMessageTx(input: NewMessage): Stored<Message> {
+    const existing = () => (input.clientId === undefined ? undefined : q.byClientId.get(input.room, input.user.id, input.clientId));
+    const first = existing();
+    if (first) return { message: toMessage(first), created: false };
+    try {
+      return { message: insertMessage(input), created: true };
+    } catch (err) {
+      // Another connection to the same file stored this clientId between our lookup and insert.
+      const winner = isUniqueViolation(err) ? existing() : undefined;
+      if (winner) return { message: toMessage(winner), created: false };
+      throw err;
     }
+  }
+
+  const insertDirect = db.transaction((input: NewDirectMessage): DirectMessage => {
     const row: DirectRow = {
       id: `d_${randomUUID()}`,
       from_id: input.from.id,
@@ -128,12 +176,28 @@ export function openSqliteStore(file: string): MessageStore {
       client_id: input.clientId ?? null,
     };
     q.insertDirect.run({ ...row, pair: pairKey(input.from.id, input.to.id) });
-    return { message: toDirect(row), created: true };
+    return toDirect(row);
   });
 
+  function appendDirectTx(input: NewDirectMessage): Stored<DirectMessage> {
+    const existing = () => (input.clientId === undefined ? undefined : q.directByClientId.get(input.from.id, input.to.id, input.clientId));
+    const first = existing();
+    if (first) return { message: toDirect(first), created: false };
+    try {
+      return { message: insertDirect(input), created: true };
+    } catch (err) {
+      const winner = isUniqueViolation(err) ? existing() : undefined;
+      if (winner) return { message: toDirect(winner), created: false };
+      throw err;
+    }
+  }
+
+  /** Queues a write; after close() it fails instead of touching a closed handle. */
+  const write = <T>(fn: () => T): Promise<T> => (closed ? Promise.reject(new Error("message store is closed")) : writes.submit(fn));
+
   return {
-    async appendMessage(input) {
-      return appendMessage(input);
+    appendMessage(input) {
+      return write(() => appendMessageTx(input));
     },
     async recentMessages(room, limit) {
       return pageFromNewest(q.recent.all(room, limit + 1), limit, toMessage);
@@ -146,37 +210,51 @@ export function openSqliteStore(file: string): MessageStore {
       return pageFromNewest(q.before.all(room, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1), limit, toMessage);
     },
     async search(query, rooms, limit) {
+      const match = toFtsQuery(query);
+      if (match === undefined) throw new AppError("BAD_REQUEST", "search query has no words to search for", { field: "q" });
       if (rooms.length === 0) return [];
-      const placeholders = rooms.map(() => "?").join(",");
-      const sql = `SELECT m.*, bm25(messages_fts) AS rank, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
-        FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-        WHERE messages_fts MATCH ? AND m.room IN (${placeholders})
-        ORDER BY rank LIMIT ?`;
-      try {
-        const rows = db.prepare<unknown[], MessageRow & { rank: number; snip: string }>(sql).all(query, ...rooms, limit);
-        return rows.map((r): SearchResult => ({ message: toMessage(r), score: -r.rank, snippet: r.snip }));
-      } catch (err) {
-        // FTS5 rejects unbalanced quotes, bare operators and the like: that is the client's query, not our fault.
-        if (err instanceof Error && /fts5|syntax error|no such column|unterminated/i.test(err.message)) {
-          throw new AppError("BAD_REQUEST", "search query cannot be parsed", { field: "q", reason: err.message });
-        }
-        throw err;
-      }
+      return searchRows(db, match, rooms, limit);
     },
-    async appendDirectMessage(input) {
-      return appendDirect(input);
+    appendDirectMessage(input) {
+      return write(() => appendDirectTx(input));
     },
     async directHistory(a, b, before, limit) {
       return pageFromNewest(q.directBefore.all(pairKey(a, b), before ?? Number.MAX_SAFE_INTEGER, limit + 1), limit, toDirect);
     },
     async saveUser(user) {
-      q.saveUser.run(user.id, user.name, Date.now());
+      await write(() => q.saveUser.run(user.id, user.name, Date.now()));
     },
     async getUser(id) {
       return q.getUser.get(id);
     },
+    commitStats: () => writes.stats(),
     async close() {
+      if (closed) return;
+      closed = true;
+      // Writes already queued were promised a commit: make it before closing.
+      writes.flush();
       if (db.open) db.close();
     },
   };
+}
+
+/** Ranked FTS5 search over `rooms` for an already-translated MATCH expression. */
+function searchRows(db: Database.Database, match: string, rooms: string[], limit: number): SearchResult[] {
+  const placeholders = rooms.map(() => "?").join(",");
+  // bm25() is lower-is-better; snippet() marks matches with [ ] and keeps ~12 tokens around them.
+  const sql = `SELECT m.*, bm25(messages_fts) AS rank, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
+    FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+    WHERE messages_fts MATCH ? AND m.room IN (${placeholders})
+    ORDER BY rank, m.rowid DESC LIMIT ?`;
+  try {
+    const rows = db.prepare<unknown[], MessageRow & { rank: number; snip: string }>(sql).all(match, ...rooms, limit);
+    return rows.map((r): SearchResult => ({ message: toMessage(r), score: -r.rank, snippet: r.snip }));
+  } catch (err) {
+    // toFtsQuery only emits valid syntax; this is the safety net for anything
+    // FTS5 still refuses (e.g. a limit of its own): the query's fault, not ours.
+    if (err instanceof Database.SqliteError && err.code === "SQLITE_ERROR" && /fts5|unterminated|unknown special query/i.test(err.message)) {
+      throw new AppError("BAD_REQUEST", "search query cannot be parsed", { field: "q" });
+    }
+    throw err;
+  }
 }
