@@ -25,6 +25,7 @@ import { attachChat } from "./realtime/chat-namespace";
 import { attachGame } from "./realtime/game-namespace";
 import type { GameManager } from "./features/game";
 import { registerEvents } from "./realtime/registry";
+import { createSecurity } from "./security";
 import { openSqliteStore } from "./storage/sqlite";
 import type { MessageStore } from "./storage/types";
 
@@ -43,26 +44,33 @@ export interface Parlor {
 
 export async function createParlor(config: Config): Promise<Parlor> {
   const log = createLogger(config.logLevel, config.nodeId);
-  const store = openSqliteStore(config.dbPath);
+  const store = openSqliteStore(config.dbPath, { synchronous: config.sqliteSync, groupCommit: config.groupCommit });
   const presence = createMemoryPresence();
   const signer = createTokenSigner(resolveSecret(config.secret, path.dirname(config.dbPath)), config.tokenTtlMs);
   const startedAt = Date.now();
   let shuttingDown = false;
 
   const rememberUser = (user: User) => store.saveUser(user);
+  const security = createSecurity(config, log);
   const app = createExpressApp(
-    [healthRouter(() => shuttingDown), sessionRouter(signer, rememberUser), pagesRouter(), docsRouter()],
+    [healthRouter(() => shuttingDown), sessionRouter(signer, rememberUser, security.sessionLimit), pagesRouter(), docsRouter()],
     log,
+    security.http,
   );
   const httpServer = http.createServer(app);
   const io = new Server(httpServer, {
+    ...security.io,
     maxHttpBufferSize: config.maxPayloadBytes,
     serveClient: true,
+    // Short drops (Wi-Fi hiccup, proxy restart) resume with the same socket id,
+    // rooms and the events missed meanwhile. Best effort only: it is in-memory
+    // and per node; `room:join { sinceSeq }` is the guarantee across restarts.
+    ...(config.recoveryMs > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: config.recoveryMs, skipMiddlewares: true } } : {}),
   });
 
   const chat = io.of("/chat");
   chat.use(tokenAuth(signer, rememberUser));
-  attachChat(chat, { store, presence, log, hooks: {} });
+  attachChat(chat, { store, presence, log, hooks: { guards: [security.guard<ChatContext>("chat")] } });
 
   const gameNsp = io.of("/game");
   gameNsp.use(tokenAuth(signer, rememberUser));
@@ -82,7 +90,9 @@ export async function createParlor(config: Config): Promise<Parlor> {
       };
     },
   };
-  io.of("/system").on("connection", (socket) => registerEvents(socket, systemEvents, systemCtx, log));
+  // System events are exempt (rateLimited: false); the guard limits unknown-event floods by address.
+  const systemGuard = security.guard<SystemContext>("system");
+  io.of("/system").on("connection", (socket) => registerEvents(socket, systemEvents, systemCtx, log, { guards: [systemGuard] }));
 
   let closing: Promise<void> | undefined;
   return {
@@ -106,6 +116,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
         games.disposeAll();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await presence.close();
+        // Last: no socket can queue a write any more, and close() commits the
+        // writes already queued (their acks were promised "stored").
         await store.close();
       })();
       return closing;

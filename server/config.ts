@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   PARLOR_MAX_PAYLOAD: int(64 * 1024),
   PARLOR_RATE_PER_SEC: int(20),
   PARLOR_RATE_BURST: int(40),
+  /** New sessions (POST /api/session) per client IP per minute. */
+  PARLOR_SESSION_RATE: int(30),
   PARLOR_NODE_ID: z.string().default(`${os.hostname()}-${process.pid}`),
   PARLOR_REDIS_URL: z.preprocess(emptyAsUndefined, z.string().optional()),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -28,6 +30,12 @@ const EnvSchema = z.object({
   PARLOR_GAME_RESERVATION_MS: int(30_000),
   /** Pause between `game:over` and the next round (ms). */
   PARLOR_GAME_RESTART_MS: int(3000),
+  /** SQLite `synchronous`: FULL (default) survives power loss, NORMAL only a process crash. */
+  PARLOR_SQLITE_SYNC: z.preprocess((v) => (typeof v === "string" && v !== "" ? v.toUpperCase() : undefined), z.enum(["FULL", "NORMAL"]).default("FULL")),
+  /** 1 (default): writes of one event-loop turn share a transaction; 0: one transaction per write. */
+  PARLOR_GROUP_COMMIT: z.enum(["0", "1"]).default("1"),
+  /** Socket.IO connection state recovery window (ms); 0 turns it off. */
+  PARLOR_RECOVERY_MS: int(30_000),
 });
 
 export interface Config {
@@ -41,6 +49,8 @@ export interface Config {
   allowedOrigins: string[];
   maxPayloadBytes: number;
   rateLimit: { perSecond: number; burst: number };
+  /** `POST /api/session` per client IP. */
+  sessionRateLimit: { perMinute: number };
   nodeId: string;
   redisUrl?: string;
   databaseUrl?: string;
@@ -49,6 +59,12 @@ export interface Config {
   gameReservationMs: number;
   /** `/game`: pause between `game:over` and the next round. */
   gameRestartMs: number;
+  /** SQLite durability per commit: FULL survives power loss, NORMAL survives a process crash. */
+  sqliteSync: "FULL" | "NORMAL";
+  /** Batch the writes of one event-loop turn into one transaction (acks still wait for the commit). */
+  groupCommit: boolean;
+  /** How long Socket.IO keeps a dropped connection's rooms and missed events (0 = off). */
+  recoveryMs: number;
 }
 
 /** Parses `env` (default `process.env`); throws a readable error naming the bad variable. */
@@ -68,12 +84,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: e.PARLOR_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     maxPayloadBytes: e.PARLOR_MAX_PAYLOAD,
     rateLimit: { perSecond: e.PARLOR_RATE_PER_SEC, burst: e.PARLOR_RATE_BURST },
+    sessionRateLimit: { perMinute: e.PARLOR_SESSION_RATE },
     nodeId: e.PARLOR_NODE_ID,
     redisUrl: e.PARLOR_REDIS_URL,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     gameReservationMs: e.PARLOR_GAME_RESERVATION_MS,
     gameRestartMs: e.PARLOR_GAME_RESTART_MS,
+    sqliteSync: e.PARLOR_SQLITE_SYNC,
+    groupCommit: e.PARLOR_GROUP_COMMIT === "1",
+    recoveryMs: e.PARLOR_RECOVERY_MS,
   };
 }
 

@@ -25,7 +25,23 @@ export interface ChatDeps {
   hooks: RegistryHooks<ChatContext>;
 }
 
+/**
+ * A recovered socket (connection state recovery: same id, rooms restored by
+ * Socket.IO) is back in its chat rooms, but presence dropped it on
+ * disconnect: put it back, announcing the user if this is their first socket there.
+ */
+async function restorePresence(rooms: string[], ctx: ChatContext): Promise<void> {
+  for (const room of rooms) {
+    if (await ctx.presence.add(room, ctx.user, ctx.connection.id)) {
+      ctx.publish.toRoom(chatRoom(room), "room:member-joined", { room, user: ctx.user }, { exceptSender: true });
+    }
+  }
+}
+
 export function attachChat(nsp: Namespace, deps: ChatDeps): void {
+  // Presence cleanup still running, by socket id. A recovered socket has the
+  // same id and waits for it, so the removal can never land after the re-add.
+  const cleanups = new Map<string, Promise<void>>();
   nsp.on("connection", (socket) => {
     const ctx: ChatContext = {
       user: socket.data.user,
@@ -45,7 +61,17 @@ export function attachChat(nsp: Namespace, deps: ChatDeps): void {
     // socket.rooms is already empty in "disconnect"; read it while it is not.
     socket.on("disconnecting", () => {
       const rooms = ctx.connection.rooms();
-      leaveAllRooms(rooms, ctx).catch((err) => deps.log.error({ err }, "presence cleanup failed"));
+      const done: Promise<void> = leaveAllRooms(rooms, ctx)
+        .catch((err) => deps.log.error({ err }, "presence cleanup failed"))
+        .finally(() => cleanups.get(socket.id) === done && cleanups.delete(socket.id));
+      cleanups.set(socket.id, done);
     });
+
+    if (socket.recovered) {
+      const rooms = ctx.connection.rooms();
+      void (cleanups.get(socket.id) ?? Promise.resolve())
+        .then(() => restorePresence(rooms, ctx))
+        .catch((err) => deps.log.error({ err }, "presence restore failed"));
+    }
   });
 }
