@@ -19,6 +19,10 @@ export interface TokenSigner {
 }
 
 const MAX_TOKEN_LENGTH = 1024;
+// Canonical base64url only: Node's decoder skips foreign characters and ignores
+// spare bits, so decoding first would accept many spellings of one signature.
+const BODY = /^[A-Za-z0-9_-]{1,1000}$/;
+const SIGNATURE = /^[A-Za-z0-9_-]{43}$/; // 32 bytes of HMAC-SHA256
 
 /**
  * @example
@@ -40,13 +44,14 @@ export function createTokenSigner(secret: string, ttlMs: number): TokenSigner {
       const dot = token.indexOf(".");
       if (dot <= 0 || dot !== token.lastIndexOf(".")) return null;
       const body = token.slice(0, dot);
-      const given = Buffer.from(token.slice(dot + 1), "base64url");
-      const expected = sign(body);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      const signature = token.slice(dot + 1);
+      if (!BODY.test(body) || !SIGNATURE.test(signature)) return null;
+      // Equal lengths by the regexes above, so the comparison itself is constant-time.
+      if (!timingSafeEqual(Buffer.from(signature), Buffer.from(sign(body).toString("base64url")))) return null;
       try {
         const claims = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as Record<string, unknown>;
         const { uid, name, exp } = claims;
-        if (typeof uid !== "string" || typeof name !== "string" || typeof exp !== "number") return null;
+        if (typeof uid !== "string" || typeof name !== "string" || typeof exp !== "number" || !Number.isFinite(exp)) return null;
         if (exp <= now) return null;
         return { user: { id: uid, name }, exp };
       } catch {

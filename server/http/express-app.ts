@@ -2,15 +2,17 @@
  * The Express app: pages, static files, the session API and health. Errors
  * answer JSON `{ error: { code, message } }` without internals.
  */
-import express, { type ErrorRequestHandler, type Router } from "express";
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import path from "node:path";
 import type { Logger } from "../logger";
 
 export const ROOT_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../../.." : "../..");
 
-export function createExpressApp(routers: Router[], log: Logger): express.Express {
+/** `security` runs before everything else (headers, origin check), so static files and errors get it too. */
+export function createExpressApp(routers: Router[], log: Logger, security: RequestHandler[] = []): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  for (const handler of security) app.use(handler);
   app.set("view engine", "ejs");
   app.set("views", path.join(ROOT_DIR, "views"));
   app.use(express.json({ limit: "16kb" }));

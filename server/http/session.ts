@@ -1,5 +1,5 @@
 /** `POST /api/session`: a name in, a signed token out (201). */
-import { Router } from "express";
+import { Router, type RequestHandler } from "express";
 import { z } from "zod";
 import { newUserId, type TokenSigner } from "../auth/tokens";
 import { UserName } from "../protocol";
@@ -7,9 +7,14 @@ import { validationDetails } from "../realtime/registry";
 
 const SessionRequest = z.strictObject({ name: UserName });
 
-export function sessionRouter(signer: TokenSigner, onUser: (user: { id: string; name: string }) => Promise<void>): Router {
+/** `limit` runs first (the per-IP rate limit of server/security/rate-limit.ts), so even a bad request counts. */
+export function sessionRouter(
+  signer: TokenSigner,
+  onUser: (user: { id: string; name: string }) => Promise<void>,
+  limit: RequestHandler = (_req, _res, next) => next(),
+): Router {
   const router = Router();
-  router.post("/api/session", async (req, res, next) => {
+  router.post("/api/session", limit, async (req, res, next) => {
     const parsed = SessionRequest.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ error: { code: "BAD_REQUEST", message: "name must be 1-32 characters without control characters", details: validationDetails(parsed.error) } });

@@ -24,8 +24,15 @@ export function defineEvent<Ctx, S extends z.ZodType, R>(def: EventDefinition<Ct
   return def;
 }
 
-/** Runs before a handler; throwing an AppError rejects the event (e.g. RATE_LIMITED). */
-export type Guard<Ctx> = (event: EventDefinition<Ctx>, ctx: Ctx) => Promise<void> | void;
+/** What a guard sees of an event; unknown events reach guards too, as `{ event: name }`. */
+export type GuardedEvent = Pick<EventDefinition<unknown>, "event" | "rateLimited">;
+
+/**
+ * Runs before validation and the handler; throwing an AppError rejects the
+ * event (e.g. RATE_LIMITED). Gets the socket so it can key by user or cut a
+ * flooding connection off.
+ */
+export type Guard<Ctx> = (event: GuardedEvent, ctx: Ctx, socket: Socket) => Promise<void> | void;
 
 export type Outcome = "ok" | "error" | "unknown";
 
@@ -76,17 +83,31 @@ export function registerEvents<Ctx>(
     const finish = (outcome: Outcome, code?: string) =>
       hooks.onOutcome?.(String(event), outcome, code, Number(process.hrtime.bigint() - started) / 1e9);
 
+    const user = (socket.data as { user?: { id?: string } } | undefined)?.user?.id;
     const def = typeof event === "string" ? table.get(event) : undefined;
     if (!def) {
-      log.info({ event: String(event).slice(0, 64), socket: socket.id }, "unknown event");
-      reply({ ok: false, error: { code: "UNKNOWN_EVENT", message: `this namespace has no event "${String(event).slice(0, 64)}"` } });
-      finish("unknown", "UNKNOWN_EVENT");
+      const name = String(event).slice(0, 64);
+      void (async () => {
+        try {
+          // Unknown events count against the rate limit too: otherwise they are a free flood.
+          for (const guard of hooks.guards ?? []) await guard({ event: name }, ctx, socket);
+        } catch (err) {
+          const error = toAckError(err);
+          if (socket.connected) log.info({ event: name, socket: socket.id, user, code: error.code }, "event rejected");
+          reply({ ok: false, error });
+          finish("error", error.code);
+          return;
+        }
+        log.info({ event: name, socket: socket.id, user }, "unknown event");
+        reply({ ok: false, error: { code: "UNKNOWN_EVENT", message: `this namespace has no event "${name}"` } });
+        finish("unknown", "UNKNOWN_EVENT");
+      })();
       return;
     }
 
     void (async () => {
       try {
-        for (const guard of hooks.guards ?? []) await guard(def, ctx);
+        for (const guard of hooks.guards ?? []) await guard(def, ctx, socket);
         if (args.length > 1) throw new AppError("BAD_REQUEST", "too many arguments: send one payload object", { field: "(arguments)" });
         const parsed = def.schema.safeParse(args[0]);
         if (!parsed.success) throw new AppError("BAD_REQUEST", "invalid payload", validationDetails(parsed.error));
@@ -95,8 +116,10 @@ export function registerEvents<Ctx>(
         finish("ok");
       } catch (err) {
         const error = toAckError(err);
-        if (error.code === "INTERNAL") log.error({ err, event: def.event, socket: socket.id }, "handler failed");
-        else log.info({ event: def.event, socket: socket.id, user: socket.data?.user?.id, code: error.code, details: error.details }, "event rejected");
+        // Logged once per rejected event, with the user. Events still in flight when a
+        // flooding socket was cut off are not: the disconnect itself was logged.
+        if (error.code === "INTERNAL") log.error({ err, event: def.event, socket: socket.id, user }, "handler failed");
+        else if (socket.connected) log.info({ event: def.event, socket: socket.id, user, code: error.code, details: error.details }, "event rejected");
         reply({ ok: false, error });
         finish("error", error.code);
       }
