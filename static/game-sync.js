@@ -1,7 +1,10 @@
 // Orbs state sync, shared by the game page, the bots and the tests: a client's
 // copy of the world is its join snapshot with every game:delta applied in
-// order. Plain JS so the browser loads it with <script src> (as window.OrbsSync)
-// and Node requires it (types in game-sync.d.ts).
+// order. Between two mentions in `moved`, a player goes straight on at its
+// velocity (dead reckoning): positions are whole numbers and vx / tickHz is a
+// whole number of units per tick, so `x + vx * ticks / tickHz` is exact.
+// Plain JS so the browser loads it with <script src> (as window.OrbsSync) and
+// Node requires it (types in game-sync.d.ts).
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
   else root.OrbsSync = factory();
@@ -12,22 +15,38 @@
     return { id: p.id, name: p.name, x: p.x, y: p.y, vx: p.vx, vy: p.vy, score: p.score };
   }
 
+  /** The protocol's tick rate (PROTOCOL.md: deltas at 20 Hz). */
+  const TICK_HZ = 20;
+
   /** A client state from a `game:state` snapshot (or the join ack's `state`). */
-  function fromSnapshot(snapshot) {
+  function fromSnapshot(snapshot, tickHz) {
     const players = new Map();
     const orbs = new Map();
     for (const p of snapshot.players) players.set(p.id, copyPlayer(p));
     for (const o of snapshot.orbs) orbs.set(o.id, { id: o.id, x: o.x, y: o.y });
-    return { tick: snapshot.tick, players, orbs };
+    return { tick: snapshot.tick, tickHz: tickHz || TICK_HZ, players, orbs };
+  }
+
+  /** Moves every player on to `tick` at its velocity: the state as it is at that tick if no delta says otherwise. */
+  function advance(state, tick) {
+    const ticks = tick - state.tick;
+    if (ticks <= 0) return;
+    for (const p of state.players.values()) {
+      if (p.vx !== 0) p.x += (p.vx * ticks) / state.tickHz;
+      if (p.vy !== 0) p.y += (p.vy * ticks) / state.tickHz;
+    }
+    state.tick = tick;
   }
 
   /**
    * Applies one `game:delta` in place. Every part is an upsert or a delete, so
-   * a change the join snapshot already had is harmless. A delta not newer than
+   * a change the join snapshot already had is harmless. Players not in `moved`
+   * went on at their velocity. A delta not newer than
    * the state (sent before a resync snapshot) is ignored: returns false.
    */
   function applyDelta(state, delta) {
     if (delta.tick <= state.tick) return false;
+    advance(state, delta.tick);
     if (delta.joined) for (const p of delta.joined) state.players.set(p.id, copyPlayer(p));
     if (delta.moved) {
       for (const m of delta.moved) {
@@ -61,5 +80,5 @@
     };
   }
 
-  return { fromSnapshot, applyDelta, toSnapshot };
+  return { TICK_HZ, fromSnapshot, advance, applyDelta, toSnapshot };
 });

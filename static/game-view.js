@@ -1,7 +1,9 @@
 // Orbs canvas view: draws the world at 60 fps from 20 Hz deltas. Other players
 // are interpolated between the positions the server sent (drawn a little in the
-// past, so there is always a next position to move toward); the local player
-// is predicted from the local input and reconciled with the server's ackSeq.
+// past, so there is usually a next position to move toward) and, past the last
+// one, moved on at their velocity: the server only mentions a player when its
+// velocity changes (dead reckoning). The local player is predicted from the
+// local input and reconciled with the server's ackSeq.
 // Names are drawn with fillText: never parsed as HTML.
 (function (root) {
   "use strict";
@@ -14,20 +16,28 @@
     const tickMs = 1000 / rules.tickHz;
     const me = { id: null, x: 0, y: 0, errX: 0, errY: 0 };
     let state = null; // the OrbsSync state: authoritative, as of the last delta
-    let samples = new Map(); // playerId -> [{ t, x, y }]
+    let samples = new Map(); // playerId -> [{ t, x, y, vx, vy }]
     let pending = []; // inputs sent but not yet applied by the server: [{ seq, dir }]
     let dir = { x: 0, y: 0 };
     let frozen = false;
     let offsetMs = null; // server time (tick × tickMs) minus local time
     let lastFrame = 0;
 
-    function record(id, t, x, y) {
-      let list = samples.get(id);
-      if (!list) samples.set(id, (list = []));
+    function extrapolate(s, t) {
+      const k = (t - s.t) / rules.tickHz;
+      const r = rules.playerRadius;
+      const clamp = (v) => Math.min(rules.world - r, Math.max(r, v));
+      return { x: clamp(s.x + s.vx * k), y: clamp(s.y + s.vy * k) };
+    }
+
+    function record(p, t) {
+      let list = samples.get(p.id);
+      if (!list) samples.set(p.id, (list = []));
       const last = list[list.length - 1];
-      // A player absent from `moved` stood still: hold it there until the tick before it moved.
-      if (last && t - last.t > 1) list.push({ t: t - 1, x: last.x, y: last.y });
-      list.push({ t, x, y });
+      if (last && last.t >= t) return;
+      // Until the tick before this one it went straight on: keep that corner sharp.
+      if (last && t - last.t > 1) list.push({ t: t - 1, vx: last.vx, vy: last.vy, ...extrapolate(last, t - 1) });
+      list.push({ t, x: p.x, y: p.y, vx: p.vx, vy: p.vy });
       if (list.length > 40) list.splice(0, list.length - 40);
     }
 
@@ -42,7 +52,7 @@
       state = snapshotState;
       me.id = playerId;
       samples = new Map();
-      for (const p of state.players.values()) record(p.id, state.tick, p.x, p.y);
+      for (const p of state.players.values()) record(p, state.tick);
       const self = state.players.get(playerId);
       if (self) Object.assign(me, { x: self.x, y: self.y, errX: 0, errY: 0 });
       pending = [];
@@ -53,8 +63,9 @@
     /** After a delta was applied to `state`: new samples, and reconciliation of the predicted self. */
     function applied(delta, now) {
       observeTick(delta.tick, now);
-      for (const p of delta.joined || []) record(p.id, delta.tick, p.x, p.y);
-      for (const m of delta.moved || []) record(m.id, delta.tick, m.x, m.y);
+      // The state is at delta.tick for everyone (moved or not); only changes need a sample.
+      for (const p of delta.joined || []) record(p, delta.tick);
+      for (const m of delta.moved || []) record(state.players.get(m.id) || m, delta.tick);
       for (const id of delta.left || []) samples.delete(id);
       pending = pending.filter((p) => p.seq > delta.ackSeq);
       const self = state.players.get(me.id);
@@ -89,7 +100,7 @@
         const a = list[i];
         if (a.t > t) continue;
         const b = list[i + 1];
-        if (!b) return a;
+        if (!b) return extrapolate(a, t);
         const k = (t - a.t) / (b.t - a.t);
         return { x: a.x + (b.x - a.x) * k, y: a.y + (b.y - a.y) * k };
       }

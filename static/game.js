@@ -116,7 +116,7 @@
   }
 
   function onSnapshot(snapshot) {
-    S.state = window.OrbsSync.fromSnapshot(snapshot);
+    S.state = window.OrbsSync.fromSnapshot(snapshot, rules.tickHz);
     view.reset(S.state, S.playerId, performance.now());
     $("banner").hidden = true;
     renderScores();

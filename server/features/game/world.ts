@@ -4,6 +4,11 @@
  * unit-tested by stepping it. It also records what changed since the last
  * `takeChanges()`, which is all a delta is built from: nothing is diffed and
  * nothing is serialised per tick.
+ *
+ * Movement is dead reckoning on whole numbers: positions are integers and a
+ * velocity moves a whole number of units per tick, so any client computes
+ * `x + vx × ticks / tickHz` exactly. A player is "moved" only when that
+ * prediction breaks: its velocity changed, or a wall stopped it.
  */
 import type { GameDelta, Orb, Player, PlayerMove, Snapshot } from "../../protocol";
 import type { GameOptions } from "./options";
@@ -17,10 +22,6 @@ export interface SimPlayer extends Player {
 
 /** Everything in a `game:delta` except the per-recipient `ackSeq`. */
 export type DeltaBody = Omit<GameDelta, "ackSeq">;
-
-// Positions and velocities are kept at 2 decimals in the state itself, so the
-// numbers on the wire are short and equal to the authoritative ones.
-const round2 = (v: number) => Math.round(v * 100) / 100;
 
 const toPlayer = (p: SimPlayer): Player => ({ id: p.id, name: p.name, x: p.x, y: p.y, vx: p.vx, vy: p.vy, score: p.score });
 const toMove = (p: SimPlayer): PlayerMove => ({ id: p.id, x: p.x, y: p.y, vx: p.vx, vy: p.vy });
@@ -90,25 +91,27 @@ export class World {
     this.tick++;
     if (!moving) return undefined;
     const { playerSpeed, playerRadius: r, orbRadius, worldSize, tickHz, winScore } = this.options;
-    const dt = 1 / tickHz;
     const reach = (r + orbRadius) ** 2;
+    // Units per tick on each axis: whole numbers, diagonals scaled by 1/√2 (140 instead of 141.42 per second).
+    const straight = Math.round(playerSpeed / tickHz);
+    const diagonal = Math.round((playerSpeed * Math.SQRT1_2) / tickHz);
     let winner: SimPlayer | undefined;
     for (const p of this.players.values()) {
-      const scale = p.dirX !== 0 && p.dirY !== 0 ? playerSpeed * Math.SQRT1_2 : playerSpeed;
-      let vx = round2(p.dirX * scale);
-      let vy = round2(p.dirY * scale);
-      const x = round2(Math.min(worldSize - r, Math.max(r, p.x + vx * dt)));
-      const y = round2(Math.min(worldSize - r, Math.max(r, p.y + vy * dt)));
-      // Against a wall the player stops on that axis: clients should not extrapolate into it.
-      if (x !== round2(p.x + vx * dt)) vx = 0;
-      if (y !== round2(p.y + vy * dt)) vy = 0;
-      if (x !== p.x || y !== p.y || vx !== p.vx || vy !== p.vy) {
-        p.x = x;
-        p.y = y;
-        p.vx = vx;
-        p.vy = vy;
-        this.moved.add(p.id);
-      }
+      const step = p.dirX !== 0 && p.dirY !== 0 ? diagonal : straight;
+      const tx = p.x + p.dirX * step;
+      const ty = p.y + p.dirY * step;
+      const x = Math.min(worldSize - r, Math.max(r, tx));
+      const y = Math.min(worldSize - r, Math.max(r, ty));
+      // Against a wall the player stops on that axis: clients must not extrapolate into it.
+      const vx = x === tx ? p.dirX * step * tickHz : 0;
+      const vy = y === ty ? p.dirY * step * tickHz : 0;
+      // What every client predicts from the last velocity it was told about.
+      const predicted = x === p.x + p.vx / tickHz && y === p.y + p.vy / tickHz;
+      if (!predicted || vx !== p.vx || vy !== p.vy) this.moved.add(p.id);
+      p.x = x;
+      p.y = y;
+      p.vx = vx + 0; // no -0 on the wire
+      p.vy = vy + 0;
       for (const orb of this.orbs.values()) {
         if ((orb.x - p.x) ** 2 + (orb.y - p.y) ** 2 > reach) continue;
         this.removeOrb(orb.id);

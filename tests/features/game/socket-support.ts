@@ -9,19 +9,22 @@ export interface Recorder {
   deltas: GameDelta[];
   /** The client's copy of the world: the last snapshot with every later delta applied. */
   state: SyncState | undefined;
+  /** When the state's tick arrived (to move players on between deltas). */
+  tickAt: number;
 }
 
 /** Records what a socket receives and keeps its world copy up to date with game-sync. */
 export function record(socket: GameSocket): Recorder {
-  const rec: Recorder = { events: [], deltas: [], state: undefined };
+  const rec: Recorder = { events: [], deltas: [], state: undefined, tickAt: 0 };
   socket.on("game:state", (snapshot: Snapshot) => {
     rec.events.push({ event: "game:state", payload: snapshot });
     rec.state = fromSnapshot(snapshot);
+    rec.tickAt = Date.now();
   });
   socket.on("game:delta", (delta: GameDelta) => {
     rec.events.push({ event: "game:delta", payload: delta });
     rec.deltas.push(delta);
-    if (rec.state) applyDelta(rec.state, delta);
+    if (rec.state && applyDelta(rec.state, delta)) rec.tickAt = Date.now();
   });
   socket.on("game:over", (payload) => rec.events.push({ event: "game:over", payload }));
   return rec;
@@ -45,6 +48,14 @@ export function deltaWhere(socket: GameSocket, predicate: (d: GameDelta) => bool
     };
     socket.on("game:delta", onDelta);
   });
+}
+
+/** Where a player is now by the recorder's state: quiet ticks send no delta while it goes straight on. */
+export function whereNow(rec: Recorder, playerId: string): { x: number; y: number } | undefined {
+  const p = rec.state?.players.get(playerId);
+  if (!p) return undefined;
+  const ticks = Math.floor((Date.now() - rec.tickAt) / 50);
+  return { x: p.x + (p.vx * ticks) / 20, y: p.y + (p.vy * ticks) / 20 };
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -72,7 +83,8 @@ export async function playUntilScore(socket: GameSocket, rec: Recorder, playerId
     const me = rec.state?.players.get(playerId);
     if (me && me.score >= score) break;
     if (Date.now() > deadline) throw new Error(`score ${me?.score} did not reach ${score}`);
-    if (me) socket.emit("game:input", { seq: ++seq, dir: towardNearestOrb(me.x, me.y, rec.state!.orbs.values()) });
+    const now = whereNow(rec, playerId);
+    if (now) socket.emit("game:input", { seq: ++seq, dir: towardNearestOrb(now.x, now.y, rec.state!.orbs.values()) });
     await sleep(50);
   }
   socket.emit("game:input", { seq: ++seq, dir: { x: 0, y: 0 } });

@@ -5,8 +5,8 @@
  */
 import type { GameJoinData, Snapshot } from "../../../server/protocol";
 import { emitAck, okData, setup, type TestServer } from "../../helpers";
-import { applyDelta, fromSnapshot, toSnapshot, type SyncState } from "../../../static/game-sync";
-import { record, sleep, towardNearestOrb } from "./socket-support";
+import { advance, applyDelta, fromSnapshot, toSnapshot, type SyncState } from "../../../static/game-sync";
+import { record, sleep, towardNearestOrb, whereNow } from "./socket-support";
 
 let t: TestServer;
 beforeEach(async () => (t = await setup({ gameRestartMs: 200 })));
@@ -30,7 +30,7 @@ test("snapshot + deltas received = the server's state at each tick", async () =>
   for (let step = 0; step < 40; step++) {
     players.forEach((p, i) => {
       if (i === 2 && step >= 20) return;
-      const me = rec.state?.players.get(seated[i].playerId);
+      const me = whereNow(rec, seated[i].playerId);
       if (me) p.socket.emit("game:input", { seq: ++seq[i], dir: towardNearestOrb(me.x, me.y, rec.state!.orbs.values()) });
     });
     if (step === 20) okData(await emitAck(players[2].socket, "game:leave", {}));
@@ -39,22 +39,31 @@ test("snapshot + deltas received = the server's state at each tick", async () =>
   await sleep(150);
   stop();
 
-  // Replay what the watcher received and compare after each delta with the server at that tick.
+  // Replay what the watcher received and compare with the server at every tick from the first
+  // delta on; between deltas the client moves players on by itself (dead reckoning).
   let state: SyncState | undefined;
+  let joinTick = -1;
   let compared = 0;
   let resyncs = 0;
-  for (const { event, payload } of rec.events) {
-    if (event === "game:state") {
-      state = fromSnapshot(payload as Snapshot);
-      resyncs++;
-    } else if (event === "game:delta") {
-      applyDelta(state!, payload as Parameters<typeof applyDelta>[1]);
-    } else continue;
-    // The join snapshot is taken between ticks (tick T plus the join), so the comparisons start after it.
-    if (resyncs === 1 && event === "game:state") continue;
-    const server = serverAt.get(state!.tick)!;
+  const compareAt = (tick: number) => {
+    const server = serverAt.get(tick);
+    if (!server || tick <= joinTick) return; // the join snapshot is taken between ticks
+    advance(state!, tick);
     expect(toSnapshot(state!)).toEqual(server);
     compared++;
+  };
+  for (const { event, payload } of rec.events) {
+    if (event !== "game:state" && event !== "game:delta") continue;
+    const { tick } = payload as { tick: number };
+    if (state) for (let t = state.tick + 1; t < tick; t++) compareAt(t);
+    if (event === "game:state") {
+      state = fromSnapshot(payload as Snapshot);
+      if (joinTick < 0) joinTick = tick;
+      resyncs++;
+    } else {
+      applyDelta(state!, payload as Parameters<typeof applyDelta>[1]);
+    }
+    compareAt(tick);
   }
   expect(compared).toBeGreaterThan(30);
   expect(rec.events.some((e) => e.event === "game:over")).toBe(true);

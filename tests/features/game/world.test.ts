@@ -26,21 +26,38 @@ describe("movement", () => {
     expect(b.vx).toBe(0);
   });
 
-  test("diagonal moves are normalised to the same speed", () => {
+  test("diagonal moves are normalised to about the same speed, in whole units per tick", () => {
     const w = world();
     const a = place(w, w.addPlayer("Ada").id, 500, 500);
     w.setDirection(a.id, -1, 1);
     w.step(true);
-    expect(a).toMatchObject({ vx: -141.42, vy: 141.42, x: 492.93, y: 507.07 });
+    expect(a).toMatchObject({ vx: -140, vy: 140, x: 493, y: 507 });
   });
 
-  test("a player stops at the wall, with zero velocity on that axis, and then is not reported again", () => {
+  test("a player going straight on is reported once, then only when its velocity changes (dead reckoning)", () => {
     const w = world();
-    const a = place(w, w.addPlayer("Ada").id, 25, 500);
+    const a = place(w, w.addPlayer("Ada").id, 500, 500);
+    w.takeChanges();
+    w.setDirection(a.id, 0, 1);
+    w.step(true);
+    expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 500, y: 510, vx: 0, vy: 200 }]);
+    for (let i = 0; i < 5; i++) w.step(true);
+    expect(w.takeChanges()).toBeUndefined();
+    expect(a.y).toBe(560); // where every client has it: 510 + 200 × 5 / 20
+    w.setDirection(a.id, 0, 0);
+    w.step(true);
+    expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 500, y: 560, vx: 0, vy: 0 }]);
+  });
+
+  test("a player stops at the wall, reported with zero velocity on that axis, and then not again", () => {
+    const w = world();
+    const a = place(w, w.addPlayer("Ada").id, 45, 500);
     w.setDirection(a.id, -1, 0);
     w.step(true);
-    expect(a).toMatchObject({ x: 20, vx: 0 });
+    w.step(true);
     w.takeChanges();
+    w.step(true); // 25 -> 20 (clamped): the prediction (15) breaks
+    expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 20, y: 500, vx: 0, vy: 0 }]);
     w.step(true);
     expect(w.takeChanges()).toBeUndefined();
   });

@@ -1,0 +1,246 @@
+/**
+ * Orbs bots: players that steer at random through the real protocol — a
+ * session from POST /api/session, a `/game` socket with that token, the
+ * first bot of each game creates it and everyone joins — and keep their copy
+ * of the world with the shared game-sync module. Prints, per client, deltas/s
+ * and bytes/s received, next to what a full snapshot every tick would cost.
+ *
+ *   npm run bots -- --games 10 --players 8 --seconds 30 [--url http://127.0.0.1:3000]
+ *
+ * `runBots` is also what the benchmark (bench/game.ts) drives.
+ */
+import { parseArgs } from "node:util";
+import { io, type Socket } from "socket.io-client";
+import type { Ack, Direction, GameClientToServerEvents, GameDelta, GameJoinData, GameServerToClientEvents, GameSummary, Snapshot } from "../server/protocol";
+import { applyDelta, fromSnapshot, toSnapshot, type SyncState } from "../static/game-sync";
+
+type GameSocket = Socket<GameServerToClientEvents, GameClientToServerEvents>;
+
+export interface BotOptions {
+  url: string;
+  games: number;
+  players: number;
+  seconds: number;
+  /** Called once every bot is seated, right before the measured window starts. */
+  onReady?(): void | Promise<void>;
+}
+
+export interface BotStats {
+  name: string;
+  gameId: string;
+  deltas: number;
+  /** Bytes of `game:delta` packets, as framed on the wire. */
+  deltaBytes: number;
+  /** Every byte received in the window (deltas, snapshots, game:over, pings). */
+  totalBytes: number;
+  /** What a `game:state` every tick would have cost over the same ticks (sampled). */
+  snapshotBytes: number;
+  ticks: number;
+}
+
+export interface BotReport {
+  seconds: number;
+  clients: BotStats[];
+}
+
+/** Snapshot sizes move slowly; measuring every Nth delta keeps the bots' own CPU low. */
+const SNAPSHOT_SAMPLE_EVERY = 10;
+const DIRS: Direction[] = [-1, 0, 1].flatMap((x) => [-1, 0, 1].map((y) => ({ x, y }) as Direction));
+
+class Bot {
+  readonly stats: BotStats;
+  socket!: GameSocket;
+  private state: SyncState | undefined;
+  private measuring = false;
+  private lastTick = 0;
+  private snapshotSize = 0;
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly token: string,
+  ) {
+    this.stats = { name, gameId: "", deltas: 0, deltaBytes: 0, totalBytes: 0, snapshotBytes: 0, ticks: 0 };
+  }
+
+  async connect(url: string): Promise<void> {
+    // forceNew: one engine per bot, so the bytes counted are this client's own.
+    const socket: GameSocket = io(`${url}/game`, { auth: { token: this.token }, transports: ["websocket"], reconnection: false, forceNew: true });
+    this.socket = socket;
+    socket.io.on("open", () => socket.io.engine.on("packet", (packet) => this.count(packet.data)));
+    socket.on("game:state", (snapshot) => this.reset(snapshot));
+    socket.on("game:delta", (delta) => this.onDelta(delta));
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", resolve);
+      socket.once("connect_error", reject);
+    });
+  }
+
+  async join(gameId: string): Promise<void> {
+    const res = (await this.socket.timeout(10_000).emitWithAck("game:join", { gameId })) as Ack<GameJoinData>;
+    if (!res.ok) throw new Error(`${this.name}: game:join ${res.error.code} ${res.error.message}`);
+    this.stats.gameId = gameId;
+    this.reset(res.data.state);
+  }
+
+  start(): void {
+    this.measuring = true;
+    this.lastTick = this.state?.tick ?? 0;
+    this.steer();
+  }
+
+  stop(): void {
+    this.measuring = false;
+    clearTimeout(this.timer);
+  }
+
+  close(): void {
+    this.stop();
+    this.socket?.close();
+  }
+
+  /** A random direction now and then: people change their mind every 100–600 ms. */
+  private steer(): void {
+    if (!this.measuring) return;
+    this.socket.emit("game:input", { seq: ++this.seq, dir: DIRS[Math.floor(Math.random() * DIRS.length)] });
+    this.timer = setTimeout(() => this.steer(), 100 + Math.random() * 500);
+  }
+
+  private reset(snapshot: Snapshot): void {
+    this.state = fromSnapshot(snapshot);
+    this.measureSnapshot();
+  }
+
+  private onDelta(delta: GameDelta): void {
+    if (!this.state || !applyDelta(this.state, delta) || !this.measuring) return;
+    this.stats.deltas++;
+    if (this.stats.deltas % SNAPSHOT_SAMPLE_EVERY === 0) this.measureSnapshot();
+    // Idle ticks send no delta, but a snapshot-per-tick server would have sent one.
+    const ticks = delta.tick - this.lastTick;
+    this.stats.ticks += ticks;
+    this.stats.snapshotBytes += ticks * this.snapshotSize;
+    this.lastTick = delta.tick;
+  }
+
+  private measureSnapshot(): void {
+    if (!this.state) return;
+    // The same framing a game:state packet gets on the wire: "4" + `2/game,` + JSON.
+    this.snapshotSize = 1 + Buffer.byteLength(`2/game,${JSON.stringify(["game:state", toSnapshot(this.state)])}`);
+  }
+
+  private count(data: unknown): void {
+    if (!this.measuring) return;
+    const bytes = typeof data === "string" ? Buffer.byteLength(data) + 1 : data instanceof ArrayBuffer ? data.byteLength : 1;
+    this.stats.totalBytes += bytes;
+    if (typeof data === "string" && data.startsWith('2/game,["game:delta"')) this.stats.deltaBytes += bytes;
+  }
+}
+
+async function createSession(url: string, name: string): Promise<string> {
+  const res = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  if (res.status !== 201) throw new Error(`POST /api/session: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/**
+ * Seats `games × players` bots, lets them play for `seconds`, then leaves and
+ * disconnects every one of them. Resolves with what each client received.
+ *
+ * @example
+ * const report = await runBots({ url: "http://127.0.0.1:3000", games: 2, players: 4, seconds: 5 });
+ */
+export async function runBots(opts: BotOptions): Promise<BotReport> {
+  const bots: Bot[] = [];
+  try {
+    for (let g = 0; g < opts.games; g++) {
+      const seats = await Promise.all(
+        Array.from({ length: opts.players }, async (_, p) => {
+          const bot = new Bot(`bot-${g}-${p}`, await createSession(opts.url, `bot-${g}-${p}`));
+          bots.push(bot);
+          await bot.connect(opts.url);
+          return bot;
+        }),
+      );
+      const created = (await seats[0].socket.timeout(10_000).emitWithAck("game:create", { name: `bots ${g}`, maxPlayers: Math.max(2, opts.players) })) as Ack<{ game: GameSummary }>;
+      if (!created.ok) throw new Error(`game:create ${created.error.code} ${created.error.message}`);
+      await Promise.all(seats.map((bot) => bot.join(created.data.game.id)));
+    }
+    await opts.onReady?.();
+    const started = performance.now();
+    for (const bot of bots) bot.start();
+    await new Promise((resolve) => setTimeout(resolve, opts.seconds * 1000));
+    for (const bot of bots) bot.stop();
+    const seconds = (performance.now() - started) / 1000;
+    await Promise.all(bots.map((bot) => bot.socket.timeout(5000).emitWithAck("game:leave", {}).catch(() => undefined)));
+    return { seconds, clients: bots.map((b) => b.stats) };
+  } finally {
+    for (const bot of bots) bot.close();
+  }
+}
+
+const stat = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+  return { mean, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
+};
+
+/** Per-client rates of a report: deltas/s, bytes/s, and the snapshot baseline. */
+export function summarize(report: BotReport) {
+  const per = (f: (s: BotStats) => number) => stat(report.clients.map((c) => f(c) / report.seconds));
+  const deltaBytes = report.clients.reduce((s, c) => s + c.deltaBytes, 0);
+  const snapshotBytes = report.clients.reduce((s, c) => s + c.snapshotBytes, 0);
+  return {
+    clients: report.clients.length,
+    seconds: report.seconds,
+    deltasPerSec: per((c) => c.deltas),
+    deltaBytesPerSec: per((c) => c.deltaBytes),
+    totalBytesPerSec: per((c) => c.totalBytes),
+    snapshotBytesPerSec: per((c) => c.snapshotBytes),
+    deltaToSnapshotRatio: snapshotBytes ? deltaBytes / snapshotBytes : 0,
+  };
+}
+
+/** The report as text: one row per client when there are few, the spread otherwise. */
+export function formatReport(report: BotReport): string {
+  const s = summarize(report);
+  const row = (label: string, d: number, db: number, tb: number, sb: number) =>
+    `${label.padEnd(16)}${d.toFixed(1).padStart(10)}${Math.round(db).toString().padStart(14)}${Math.round(tb).toString().padStart(14)}${Math.round(sb).toString().padStart(16)}`;
+  const lines = [`${"client".padEnd(16)}${"deltas/s".padStart(10)}${"delta B/s".padStart(14)}${"all B/s".padStart(14)}${"snapshot B/s".padStart(16)}`];
+  if (report.clients.length <= 16) {
+    for (const c of report.clients) lines.push(row(c.name, c.deltas / s.seconds, c.deltaBytes / s.seconds, c.totalBytes / s.seconds, c.snapshotBytes / s.seconds));
+  }
+  for (const k of ["mean", "min", "max"] as const) {
+    lines.push(row(`(${k})`, s.deltasPerSec[k], s.deltaBytesPerSec[k], s.totalBytesPerSec[k], s.snapshotBytesPerSec[k]));
+  }
+  lines.push(`${s.clients} clients, ${s.seconds.toFixed(1)} s; deltas are ${(s.deltaToSnapshotRatio * 100).toFixed(1)}% of full snapshots every tick`);
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      url: { type: "string", default: process.env.PARLOR_URL ?? "http://127.0.0.1:3000" },
+      games: { type: "string", default: "10" },
+      players: { type: "string", default: "8" },
+      seconds: { type: "string", default: "30" },
+    },
+  });
+  const opts = { url: values.url, games: Number(values.games), players: Number(values.players), seconds: Number(values.seconds) };
+  if (![opts.games, opts.players, opts.seconds].every((n) => Number.isFinite(n) && n > 0)) throw new Error("--games, --players and --seconds take positive numbers");
+  // A stuck connection must not keep the script alive: it stops by itself whatever happens.
+  setTimeout(() => {
+    console.error("bots: giving up (the run took far longer than --seconds)");
+    process.exit(1);
+  }, (opts.seconds + 60) * 1000).unref();
+  console.log(`bots: ${opts.games} games × ${opts.players} players for ${opts.seconds} s against ${opts.url}`);
+  const report = await runBots({ ...opts, onReady: () => console.log("bots: everyone is seated, playing…") });
+  console.log(formatReport(report));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
