@@ -61,7 +61,11 @@ export function attachChat(nsp: Namespace, deps: ChatDeps): void {
     // socket.rooms is already empty in "disconnect"; read it while it is not.
     socket.on("disconnecting", () => {
       const rooms = ctx.connection.rooms();
-      const done: Promise<void> = leaveAllRooms(rooms, ctx)
+      // Presence only: Socket.IO leaves the rooms itself right after saving
+      // them for recovery; leaving them here first would recover a socket
+      // without its rooms.
+      const presenceOnly: ChatContext = { ...ctx, connection: { ...ctx.connection, leave: () => {} } };
+      const done: Promise<void> = leaveAllRooms(rooms, presenceOnly)
         .catch((err) => deps.log.error({ err }, "presence cleanup failed"))
         .finally(() => cleanups.get(socket.id) === done && cleanups.delete(socket.id));
       cleanups.set(socket.id, done);
