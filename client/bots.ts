@@ -23,6 +23,8 @@ export interface BotOptions {
   seconds: number;
   /** Called once every bot is seated, right before the measured window starts. */
   onReady?(): void | Promise<void>;
+  /** Called as the measured window ends, before the bots leave. */
+  onWindowEnd?(): void | Promise<void>;
 }
 
 export interface BotStats {
@@ -172,6 +174,7 @@ export async function runBots(opts: BotOptions): Promise<BotReport> {
     await new Promise((resolve) => setTimeout(resolve, opts.seconds * 1000));
     for (const bot of bots) bot.stop();
     const seconds = (performance.now() - started) / 1000;
+    await opts.onWindowEnd?.();
     await Promise.all(bots.map((bot) => bot.socket.timeout(5000).emitWithAck("game:leave", {}).catch(() => undefined)));
     return { seconds, clients: bots.map((b) => b.stats) };
   } finally {
