@@ -90,9 +90,6 @@ function pageFromNewest<R, T>(rows: R[], limit: number, map: (r: R) => T): Page<
   return { items: rows.slice(0, limit).reverse().map(map), hasMore };
 }
 
-/** SQLite's constraint error for a unique index (a concurrent writer won a clientId race). */
-const isUniqueViolation = (err: unknown) => err instanceof Database.SqliteError && err.code === "SQLITE_CONSTRAINT_UNIQUE";
-
 /**
  * Opens (creating or migrating) the store in `file`.
  *
@@ -149,19 +146,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     return toMessage(row);
   });
 
-  /** Runs inside a write transaction. The unique index, not this lookup, is what forbids a duplicate. */
+  // Runs inside the write queue's BEGIN IMMEDIATE transaction: holding the
+  // write lock, the lookup sees every committed row and no other connection
+  // can insert between it and our insert. The unique index is the backstop:
+  // if this reasoning were ever wrong, the insert fails, it never duplicates.
   function appendMessageTx(input: NewMessage): Stored<Message> {
-    const existing = () => (input.clientId === undefined ? undefined : q.byClientId.get(input.room, input.user.id, input.clientId));
-    const first = existing();
-    if (first) return { message: toMessage(first), created: false };
-    try {
-      return { message: insertMessage(input), created: true };
-    } catch (err) {
-      // Another connection to the same file stored this clientId between our lookup and insert.
-      const winner = isUniqueViolation(err) ? existing() : undefined;
-      if (winner) return { message: toMessage(winner), created: false };
-      throw err;
-    }
+    const existing = input.clientId === undefined ? undefined : q.byClientId.get(input.room, input.user.id, input.clientId);
+    if (existing) return { message: toMessage(existing), created: false };
+    return { message: insertMessage(input), created: true };
   }
 
   const insertDirect = db.transaction((input: NewDirectMessage): DirectMessage => {
@@ -180,16 +172,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   });
 
   function appendDirectTx(input: NewDirectMessage): Stored<DirectMessage> {
-    const existing = () => (input.clientId === undefined ? undefined : q.directByClientId.get(input.from.id, input.to.id, input.clientId));
-    const first = existing();
-    if (first) return { message: toDirect(first), created: false };
-    try {
-      return { message: insertDirect(input), created: true };
-    } catch (err) {
-      const winner = isUniqueViolation(err) ? existing() : undefined;
-      if (winner) return { message: toDirect(winner), created: false };
-      throw err;
-    }
+    const existing = input.clientId === undefined ? undefined : q.directByClientId.get(input.from.id, input.to.id, input.clientId);
+    if (existing) return { message: toDirect(existing), created: false };
+    return { message: insertDirect(input), created: true };
   }
 
   /** Queues a write; after close() it fails instead of touching a closed handle. */
