@@ -114,5 +114,7 @@ function expression(tokens: Token[], from: number, depth: number): { fts: string
  * toFtsQuery(`AND )`)                  // undefined
  */
 export function toFtsQuery(q: string): string | undefined {
-  return expression(tokenize(q), 0, 0).fts;
+  // Control characters index as nothing, and FTS5 reads its query as a C
+  // string: a NUL would end it mid-phrase ("unterminated string").
+  return expression(tokenize(q.replace(/\p{Cc}/gu, " ")), 0, 0).fts;
 }
