@@ -93,7 +93,7 @@ describe("POST /api/session", () => {
       expect((await post({ $ne: "" })).status).toBe(400);
       const res = await post("<img src=x onerror=alert(1)>");
       expect(res.status).toBe(201);
-      expect((await res.json()).user.name).toBe("<img src=x onerror=alert(1)>");
+      expect(((await res.json()) as { user: { name: string } }).user.name).toBe("<img src=x onerror=alert(1)>");
     } finally {
       await limited.cleanup();
     }
