@@ -141,6 +141,10 @@ class Bot {
 
 async function createSession(url: string, name: string): Promise<string> {
   const res = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  if (res.status === 429) {
+    // Every bot signs in from this one address: the server's per-address session limit applies.
+    throw new Error(`POST /api/session: 429 (session limit per address): start the server with PARLOR_SESSION_RATE=10000 for bots`);
+  }
   if (res.status !== 201) throw new Error(`POST /api/session: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
