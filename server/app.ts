@@ -10,12 +10,15 @@ import { Server } from "socket.io";
 import { resolveSecret } from "./auth/secret";
 import { createTokenSigner } from "./auth/tokens";
 import type { Config } from "./config";
+import { openPresence } from "./cluster/presence";
+import { connectRedis } from "./cluster/redis";
 import type { ChatContext } from "./features/context";
-import { createMemoryPresence } from "./features/presence/memory";
+import type { Presence } from "./features/presence/types";
 import { systemEvents, type SystemContext } from "./features/system";
 import { createExpressApp } from "./http/express-app";
 import { docsRouter } from "./http/docs";
 import { healthRouter } from "./http/health";
+import { metricsRouter } from "./http/metrics";
 import { pagesRouter } from "./http/pages";
 import { sessionRouter } from "./http/session";
 import { createLogger, type Logger } from "./logger";
@@ -24,9 +27,12 @@ import { tokenAuth } from "./realtime/auth";
 import { attachChat } from "./realtime/chat-namespace";
 import { attachGame } from "./realtime/game-namespace";
 import type { GameManager } from "./features/game";
-import { registerEvents } from "./realtime/registry";
+import { registerEvents, type RegistryHooks } from "./realtime/registry";
+import { countConnections, countGameTicks, countStoredMessages, createMetrics, eventMetricsHooks, type ParlorMetrics } from "./metrics";
+import { requestLog } from "./observability/request-log";
 import { createSecurity } from "./security";
-import { openSqliteStore } from "./storage/sqlite";
+import { announceShutdown, closeClientConnections, createDrain, refuseNewConnections } from "./shutdown";
+import { openStore } from "./storage";
 import type { MessageStore } from "./storage/types";
 
 export interface Parlor {
@@ -36,26 +42,53 @@ export interface Parlor {
   log: Logger;
   /** The `/game` games of this node. */
   games: GameManager;
+  /** Who is in which chat room (cluster-wide with Redis). */
+  presence: Presence;
+  /** This instance's Prometheus metrics (`GET /metrics`). */
+  metrics: ParlorMetrics;
+  /**
+   * First step of close(), on its own for tests: /healthz answers 503, new
+   * connections are refused, connected clients get `system:shutdown`.
+   */
+  beginShutdown(): void;
   /** Listens on `port` (0 = ephemeral) and resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
-  /** Stops accepting, disconnects every client, closes storage. Idempotent. */
+  /**
+   * Graceful stop, bounded by `shutdownTimeoutMs`: beginShutdown(), events in
+   * flight finish (stored and acked), clients are disconnected (and reconnect
+   * elsewhere), then presence, storage and Redis close. Idempotent.
+   */
   close(): Promise<void>;
 }
 
 export async function createParlor(config: Config): Promise<Parlor> {
   const log = createLogger(config.logLevel, config.nodeId);
-  const store = openSqliteStore(config.dbPath, { synchronous: config.sqliteSync, groupCommit: config.groupCommit });
-  const presence = createMemoryPresence();
+  const metrics = createMetrics(config.nodeId);
+  // Events between receipt and ack, and disconnect cleanups: shutdown waits for them.
+  const drain = createDrain();
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : undefined;
+  const opened = await openStore(config, log).catch(async (err) => {
+    await redis?.close();
+    throw err;
+  });
+  const store = countStoredMessages(opened.store, metrics);
   const signer = createTokenSigner(resolveSecret(config.secret, path.dirname(config.dbPath)), config.tokenTtlMs);
   const startedAt = Date.now();
   let shuttingDown = false;
 
   const rememberUser = (user: User) => store.saveUser(user);
-  const security = createSecurity(config, log);
+  // With Redis the rate limits are per user across the cluster, not per node.
+  const security = createSecurity(config, log, redis ? { redis: { client: redis.client, useRedisPackage: true } } : {});
   const app = createExpressApp(
-    [healthRouter(() => shuttingDown), sessionRouter(signer, rememberUser, security.sessionLimit), pagesRouter(), docsRouter()],
+    [
+      healthRouter(() => shuttingDown),
+      metricsRouter(metrics.registry),
+      sessionRouter(signer, rememberUser, security.sessionLimit),
+      pagesRouter(),
+      docsRouter(),
+    ],
     log,
-    security.http,
+    [requestLog(log, metrics), ...security.http],
   );
   const httpServer = http.createServer(app);
   const io = new Server(httpServer, {
@@ -66,16 +99,33 @@ export async function createParlor(config: Config): Promise<Parlor> {
     // rooms and the events missed meanwhile. Best effort only: it is in-memory
     // and per node; `room:join { sinceSeq }` is the guarantee across restarts.
     ...(config.recoveryMs > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: config.recoveryMs, skipMiddlewares: true } } : {}),
+    // Rooms, DMs, presence events and fetchSockets() reach every node. The Redis
+    // adapter keeps no sessions, so recovery above is off on a cluster: clients
+    // rejoin with sinceSeq, which also covers a node that died.
+    ...(redis ? { adapter: redis.adapter } : {}),
   });
+  const hooks = <Ctx>(namespace: string): RegistryHooks<Ctx> => ({ ...eventMetricsHooks<Ctx>(metrics, namespace), onStart: drain.enter });
 
   const chat = io.of("/chat");
+  const presence = await openPresence(chat, redis, { nodeId: config.nodeId, ttlMs: config.presenceTtlMs }, log).catch(async (err) => {
+    await store.close();
+    await redis?.close();
+    throw err;
+  });
   chat.use(tokenAuth(signer, rememberUser));
-  attachChat(chat, { store, presence, log, hooks: { guards: [security.guard<ChatContext>("chat")] } });
+  attachChat(chat, {
+    store,
+    presence,
+    log,
+    hooks: { ...hooks<ChatContext>("/chat"), guards: [security.guard<ChatContext>("chat")] },
+    track: drain.track,
+  });
 
   const gameNsp = io.of("/game");
   gameNsp.use(tokenAuth(signer, rememberUser));
   const games = attachGame(gameNsp, {
     log,
+    hooks: hooks("/game"),
     options: { reservationMs: config.gameReservationMs, restartDelayMs: config.gameRestartMs },
   });
 
@@ -92,7 +142,21 @@ export async function createParlor(config: Config): Promise<Parlor> {
   };
   // System events are exempt (rateLimited: false); the guard limits unknown-event floods by address.
   const systemGuard = security.guard<SystemContext>("system");
-  io.of("/system").on("connection", (socket) => registerEvents(socket, systemEvents, systemCtx, log, { guards: [systemGuard] }));
+  const systemHooks: RegistryHooks<SystemContext> = { ...hooks<SystemContext>("/system"), guards: [systemGuard] };
+  io.of("/system").on("connection", (socket) => registerEvents(socket, systemEvents, systemCtx, log, systemHooks));
+
+  const namespaces = [chat, gameNsp, io.of("/system")];
+  for (const nsp of namespaces) countConnections(metrics, nsp);
+  countGameTicks(metrics, games);
+  log.info({ store: opened.kind, adapter: redis ? "redis" : "memory" }, "parlor ready");
+
+  const beginShutdown = () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    refuseNewConnections(io, namespaces);
+    announceShutdown(namespaces, "server shutting down");
+    log.info({ clients: io.engine.clientsCount, inFlight: drain.pending }, "shutdown: refusing connections, clients told");
+  };
 
   let closing: Promise<void> | undefined;
   return {
@@ -101,6 +165,9 @@ export async function createParlor(config: Config): Promise<Parlor> {
     store,
     log,
     games,
+    presence,
+    metrics,
+    beginShutdown,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -112,13 +179,21 @@ export async function createParlor(config: Config): Promise<Parlor> {
     },
     close() {
       closing ??= (async () => {
-        shuttingDown = true;
+        beginShutdown();
+        // Events already received finish first: their writes commit and their acks go out.
+        if (!(await drain.idle(config.shutdownTimeoutMs))) log.warn({ inFlight: drain.pending }, "shutdown: events still in flight at the timeout");
+        // Transport close (not a server "disconnect"), so clients reconnect on their own, to another node.
+        await closeClientConnections(namespaces, Math.min(2000, config.shutdownTimeoutMs));
         games.disposeAll();
         await new Promise<void>((resolve) => io.close(() => resolve()));
+        // Disconnect cleanups (presence, room:member-left to the other nodes) finish before Redis goes.
+        await drain.idle(config.shutdownTimeoutMs);
         await presence.close();
         // Last: no socket can queue a write any more, and close() commits the
         // writes already queued (their acks were promised "stored").
         await store.close();
+        await redis?.close();
+        log.info("shutdown complete");
       })();
       return closing;
     },

@@ -36,6 +36,10 @@ const EnvSchema = z.object({
   PARLOR_GROUP_COMMIT: z.enum(["0", "1"]).default("1"),
   /** Socket.IO connection state recovery window (ms); 0 turns it off. */
   PARLOR_RECOVERY_MS: int(30_000),
+  /** Cluster presence: a node silent for this long (ms) is presumed dead and its members removed. */
+  PARLOR_PRESENCE_TTL_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Graceful shutdown: most time (ms) to let events in flight finish before closing anyway. */
+  PARLOR_SHUTDOWN_TIMEOUT_MS: int(10_000),
 });
 
 export interface Config {
@@ -65,6 +69,10 @@ export interface Config {
   groupCommit: boolean;
   /** How long Socket.IO keeps a dropped connection's rooms and missed events (0 = off). */
   recoveryMs: number;
+  /** Cluster presence (Redis): how long a silent node's members stay listed. */
+  presenceTtlMs: number;
+  /** Graceful shutdown: how long events in flight get to finish. */
+  shutdownTimeoutMs: number;
 }
 
 /** Parses `env` (default `process.env`); throws a readable error naming the bad variable. */
@@ -94,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSync: e.PARLOR_SQLITE_SYNC,
     groupCommit: e.PARLOR_GROUP_COMMIT === "1",
     recoveryMs: e.PARLOR_RECOVERY_MS,
+    presenceTtlMs: e.PARLOR_PRESENCE_TTL_MS,
+    shutdownTimeoutMs: e.PARLOR_SHUTDOWN_TIMEOUT_MS,
   };
 }
 

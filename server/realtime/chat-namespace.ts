@@ -23,6 +23,8 @@ export interface ChatDeps {
   presence: Presence;
   log: Logger;
   hooks: RegistryHooks<ChatContext>;
+  /** Hands background work (disconnect cleanup) to graceful shutdown, which waits for it. */
+  track?(work: Promise<unknown>): void;
 }
 
 /**
@@ -43,6 +45,10 @@ export function attachChat(nsp: Namespace, deps: ChatDeps): void {
   // same id and waits for it, so the removal can never land after the re-add.
   const cleanups = new Map<string, Promise<void>>();
   nsp.on("connection", (socket) => {
+    // Every line about this connection carries its socket and user id.
+    const log = deps.log.child({ socket: socket.id, user: socket.data.user.id });
+    log.debug({ recovered: socket.recovered, transport: socket.conn.transport.name }, "chat connected");
+    socket.once("disconnect", (reason) => log.debug({ reason }, "chat disconnected"));
     const ctx: ChatContext = {
       user: socket.data.user,
       connection: {
@@ -54,9 +60,9 @@ export function attachChat(nsp: Namespace, deps: ChatDeps): void {
       store: deps.store,
       presence: deps.presence,
       publish: socketPublisher<ChatServerToClientEvents>(nsp, socket),
-      log: deps.log,
+      log,
     };
-    registerEvents(socket, chatNamespaceEvents, ctx, deps.log, deps.hooks);
+    registerEvents(socket, chatNamespaceEvents, ctx, log, deps.hooks);
 
     // socket.rooms is already empty in "disconnect"; read it while it is not.
     socket.on("disconnecting", () => {
@@ -66,16 +72,17 @@ export function attachChat(nsp: Namespace, deps: ChatDeps): void {
       // without its rooms.
       const presenceOnly: ChatContext = { ...ctx, connection: { ...ctx.connection, leave: () => {} } };
       const done: Promise<void> = leaveAllRooms(rooms, presenceOnly)
-        .catch((err) => deps.log.error({ err }, "presence cleanup failed"))
+        .catch((err) => log.error({ err }, "presence cleanup failed"))
         .finally(() => cleanups.get(socket.id) === done && cleanups.delete(socket.id));
       cleanups.set(socket.id, done);
+      deps.track?.(done);
     });
 
     if (socket.recovered) {
       const rooms = ctx.connection.rooms();
       void (cleanups.get(socket.id) ?? Promise.resolve())
         .then(() => restorePresence(rooms, ctx))
-        .catch((err) => deps.log.error({ err }, "presence restore failed"));
+        .catch((err) => log.error({ err }, "presence restore failed"));
     }
   });
 }

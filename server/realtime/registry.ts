@@ -40,6 +40,11 @@ export interface RegistryHooks<Ctx> {
   guards?: Guard<Ctx>[];
   /** Called once per handled event, for metrics. */
   onOutcome?(event: string, outcome: Outcome, code: string | undefined, seconds: number): void;
+  /**
+   * Called when an event arrives; the function it returns runs once the event
+   * is answered (graceful shutdown waits for events in flight).
+   */
+  onStart?(event: string): (() => void) | void;
 }
 
 /** Turns zod issues into `details`: the first failing field, and every issue. */
@@ -80,8 +85,11 @@ export function registerEvents<Ctx>(
     };
 
     const started = process.hrtime.bigint();
-    const finish = (outcome: Outcome, code?: string) =>
+    const end = hooks.onStart?.(String(event));
+    const finish = (outcome: Outcome, code?: string) => {
+      end?.();
       hooks.onOutcome?.(String(event), outcome, code, Number(process.hrtime.bigint() - started) / 1e9);
+    };
 
     const user = (socket.data as { user?: { id?: string } } | undefined)?.user?.id;
     const def = typeof event === "string" ? table.get(event) : undefined;

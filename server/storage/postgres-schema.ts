@@ -1,0 +1,101 @@
+/**
+ * PostgreSQL migrations, applied in order on start. Each runs once, in its
+ * own transaction, recorded in `parlor_migrations`; an advisory lock makes
+ * nodes that start together take turns instead of racing. Append new
+ * migrations; never edit an applied one.
+ */
+import type { Pool } from "pg";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: "messages, rooms, users, direct messages, full-text search",
+    sql: `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  seen_at BIGINT NOT NULL
+);
+-- One row per room holding its last seq: the row lock taken by the upsert
+-- serialises appends to one room across every node, which keeps seq gap-free.
+CREATE TABLE rooms (
+  name TEXT PRIMARY KEY,
+  last_seq BIGINT NOT NULL
+);
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  room TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  user_id TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  ts BIGINT NOT NULL,
+  client_id TEXT,
+  -- 'simple': no stemming or stop words, like the SQLite store's unicode61 tokenizer.
+  search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED,
+  UNIQUE (room, seq)
+);
+-- Safe retries: one message per (room, user, clientId), enforced by the database.
+CREATE UNIQUE INDEX messages_client ON messages (room, user_id, client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX messages_search ON messages USING GIN (search);
+CREATE TABLE direct_messages (
+  serial BIGSERIAL PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  pair TEXT NOT NULL,
+  from_id TEXT NOT NULL,
+  from_name TEXT NOT NULL,
+  to_id TEXT NOT NULL,
+  to_name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  ts BIGINT NOT NULL,
+  client_id TEXT
+);
+CREATE INDEX direct_messages_pair ON direct_messages (pair, ts, serial);
+CREATE UNIQUE INDEX direct_messages_client ON direct_messages (from_id, to_id, client_id) WHERE client_id IS NOT NULL;
+`,
+  },
+];
+
+/** Any fixed number: the advisory lock key that serialises migrations across nodes. */
+const MIGRATION_LOCK = 0x7061726c; // "parl"
+
+/**
+ * Applies the migrations not yet recorded; returns the versions applied now.
+ *
+ * @example
+ * await migrate(pool); // [1] on a fresh database, [] afterwards
+ */
+export async function migrate(pool: Pool, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
+  const db = await pool.connect();
+  const applied: number[] = [];
+  try {
+    await db.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    await db.query(
+      "CREATE TABLE IF NOT EXISTS parlor_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    );
+    const done = new Set((await db.query<{ version: number }>("SELECT version FROM parlor_migrations")).rows.map((r) => r.version));
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      await db.query("BEGIN");
+      try {
+        await db.query(m.sql);
+        await db.query("INSERT INTO parlor_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
+        await db.query("COMMIT");
+      } catch (err) {
+        await db.query("ROLLBACK");
+        throw new Error(`migration ${m.version} (${m.name}) failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      applied.push(m.version);
+    }
+  } finally {
+    await db.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
+    db.release();
+  }
+  return applied;
+}

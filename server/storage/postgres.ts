@@ -1,0 +1,222 @@
+/**
+ * The PostgreSQL message store (`DATABASE_URL`): one database shared by every
+ * node of a cluster. Same behaviour as the SQLite store:
+ * - seq: one statement upserts the room's `last_seq` (taking the room row's
+ *   lock until commit) and inserts the message with it, so appends to a room
+ *   are serialised across nodes and a failed insert rolls the seq back too:
+ *   no gaps, no repeats.
+ * - idempotency: unique indexes on clientId; a concurrent duplicate fails on
+ *   the index, is rolled back, and resolves to the message that won.
+ * - search: `websearch_to_tsquery` (never a syntax error), `word*` as a
+ *   prefix match, `ts_rank` for the score, `ts_headline` with `[` `]`.
+ */
+import { randomUUID } from "node:crypto";
+import { Pool } from "pg";
+import type { Logger } from "../logger";
+import type { DirectMessage, Message, SearchResult } from "../protocol";
+import { migrate } from "./postgres-schema";
+import type { MessageStore, Page } from "./types";
+
+interface MessageRow {
+  id: string;
+  room: string;
+  seq: string;
+  user_id: string;
+  user_name: string;
+  text: string;
+  ts: string;
+  client_id: string | null;
+}
+
+interface DirectRow {
+  id: string;
+  from_id: string;
+  from_name: string;
+  to_id: string;
+  to_name: string;
+  text: string;
+  ts: string;
+  client_id: string | null;
+}
+
+// BIGINT columns arrive as strings (pg does not guess at precision); seq and ms timestamps fit a double.
+const toMessage = (r: MessageRow): Message => ({
+  id: r.id,
+  room: r.room,
+  seq: Number(r.seq),
+  user: { id: r.user_id, name: r.user_name },
+  text: r.text,
+  ts: Number(r.ts),
+  ...(r.client_id === null ? {} : { clientId: r.client_id }),
+});
+
+const toDirect = (r: DirectRow): DirectMessage => ({
+  id: r.id,
+  from: { id: r.from_id, name: r.from_name },
+  to: { id: r.to_id, name: r.to_name },
+  text: r.text,
+  ts: Number(r.ts),
+  ...(r.client_id === null ? {} : { clientId: r.client_id }),
+});
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+const BIG = "9223372036854775807";
+
+function pageFromNewest<R, T>(rows: R[], limit: number, map: (r: R) => T): Page<T> {
+  return { items: rows.slice(0, limit).reverse().map(map), hasMore: rows.length > limit };
+}
+
+const isUniqueViolation = (err: unknown, constraint: string) =>
+  typeof err === "object" && err !== null && (err as { code?: string }).code === "23505" && (err as { constraint?: string }).constraint === constraint;
+
+const APPEND = `
+WITH next AS (
+  INSERT INTO rooms (name, last_seq) VALUES ($2, 1)
+  ON CONFLICT (name) DO UPDATE SET last_seq = rooms.last_seq + 1
+  RETURNING last_seq
+)
+INSERT INTO messages (id, room, seq, user_id, user_name, text, ts, client_id)
+SELECT $1, $2, next.last_seq, $3, $4, $5, $6, $7 FROM next
+RETURNING *`;
+
+/**
+ * The tsquery SQL for a user's query and its parameters, starting at `$first`.
+ * Words ending in `*` become prefix lexemes (`'hel':*`); the rest goes to
+ * websearch_to_tsquery, which understands quotes, `or` and `-word`.
+ */
+export function searchQuery(q: string, first: number): { sql: string; params: string[] } {
+  const prefixes: string[] = [];
+  const rest = q.replace(/(^|\s)([^\s*]+)\*+(?=\s|$)/gu, (_m, space: string, word: string) => {
+    // Only letters, digits and _ survive, so the lexeme needs no quoting rules.
+    const lexeme = word.replace(/[^\p{L}\p{N}_]/gu, "");
+    if (lexeme) prefixes.push(`'${lexeme}':*`);
+    return space;
+  });
+  const parts: string[] = [];
+  const params: string[] = [];
+  if (rest.trim()) parts.push(`websearch_to_tsquery('simple', $${first + params.push(rest.trim()) - 1})`);
+  if (prefixes.length > 0) parts.push(`to_tsquery('simple', $${first + params.push(prefixes.join(" & ")) - 1})`);
+  return { sql: parts.length > 0 ? parts.join(" && ") : "''::tsquery", params };
+}
+
+export interface PostgresStoreOptions {
+  log?: Logger;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/**
+ * Connects, applies pending migrations and returns the store.
+ *
+ * @example
+ * const store = await openPostgresStore("postgres://parlor@127.0.0.1:5432/parlor");
+ */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<MessageStore> {
+  const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, application_name: opts.applicationName ?? "parlor" });
+  // An idle connection that dies (database restart) must not crash the process; the pool replaces it.
+  pool.on("error", (err) => opts.log?.warn({ err }, "postgres idle connection error"));
+  try {
+    await migrate(pool);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+
+  const one = async <R>(sql: string, params: unknown[]): Promise<R | undefined> => (await pool.query(sql, params)).rows[0] as R | undefined;
+  const all = async <R>(sql: string, params: unknown[]): Promise<R[]> => (await pool.query(sql, params)).rows as R[];
+  const byClientId = (room: string, userId: string, clientId: string) =>
+    one<MessageRow>("SELECT * FROM messages WHERE room = $1 AND user_id = $2 AND client_id = $3", [room, userId, clientId]);
+  const directByClientId = (from: string, to: string, clientId: string) =>
+    one<DirectRow>("SELECT * FROM direct_messages WHERE from_id = $1 AND to_id = $2 AND client_id = $3", [from, to, clientId]);
+
+  return {
+    async appendMessage(input) {
+      if (input.clientId !== undefined) {
+        // The common retry path: already stored, answered without touching the room's lock.
+        const existing = await byClientId(input.room, input.user.id, input.clientId);
+        if (existing) return { message: toMessage(existing), created: false };
+      }
+      const params = [`m_${randomUUID()}`, input.room, input.user.id, input.user.name, input.text, Date.now(), input.clientId ?? null];
+      try {
+        const row = (await pool.query<MessageRow>(APPEND, params)).rows[0];
+        return { message: toMessage(row), created: true };
+      } catch (err) {
+        // A concurrent duplicate committed first: our statement (and its seq) was rolled back.
+        if (input.clientId === undefined || !isUniqueViolation(err, "messages_client")) throw err;
+        const winner = await byClientId(input.room, input.user.id, input.clientId);
+        if (!winner) throw err;
+        return { message: toMessage(winner), created: false };
+      }
+    },
+    async recentMessages(room, limit) {
+      return pageFromNewest(await all<MessageRow>("SELECT * FROM messages WHERE room = $1 ORDER BY seq DESC LIMIT $2", [room, limit + 1]), limit, toMessage);
+    },
+    async messagesSince(room, sinceSeq, limit) {
+      const rows = await all<MessageRow>("SELECT * FROM messages WHERE room = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3", [room, sinceSeq, limit + 1]);
+      return { items: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
+    },
+    async messagesBefore(room, beforeSeq, limit) {
+      const rows = await all<MessageRow>("SELECT * FROM messages WHERE room = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3", [
+        room,
+        beforeSeq ?? BIG,
+        limit + 1,
+      ]);
+      return pageFromNewest(rows, limit, toMessage);
+    },
+    async search(query, rooms, limit) {
+      if (rooms.length === 0) return [];
+      const q = searchQuery(query, 3);
+      // Rank and limit first, so ts_headline (the costly part) runs only on the rows returned.
+      const sql = `WITH q AS (SELECT ${q.sql} AS query),
+        hits AS (
+          SELECT m.*, ts_rank(m.search, q.query) AS rank FROM messages m, q
+          WHERE m.room = ANY($1) AND m.search @@ q.query
+          ORDER BY rank DESC, m.seq DESC LIMIT $2
+        )
+        SELECT hits.*, ts_headline('simple', hits.text, q.query,
+          'StartSel="[", StopSel="]", MaxWords=12, MinWords=4, MaxFragments=1, FragmentDelimiter="…"') AS snip
+        FROM hits, q ORDER BY rank DESC, seq DESC`;
+      const rows = await all<MessageRow & { rank: number; snip: string }>(sql, [rooms, limit, ...q.params]);
+      return rows.map((r): SearchResult => ({ message: toMessage(r), score: Number(r.rank), snippet: r.snip }));
+    },
+    async appendDirectMessage(input) {
+      const { from, to, text, clientId } = input;
+      if (clientId !== undefined) {
+        const existing = await directByClientId(from.id, to.id, clientId);
+        if (existing) return { message: toDirect(existing), created: false };
+      }
+      const row = await one<DirectRow>(
+        `INSERT INTO direct_messages (id, pair, from_id, from_name, to_id, to_name, text, ts, client_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (from_id, to_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING *`,
+        [`d_${randomUUID()}`, pairKey(from.id, to.id), from.id, from.name, to.id, to.name, text, Date.now(), clientId ?? null],
+      );
+      if (row) return { message: toDirect(row), created: true };
+      // DO NOTHING waited for the concurrent duplicate to commit, so it is visible now.
+      const winner = await directByClientId(from.id, to.id, clientId!);
+      if (!winner) throw new Error("direct message conflict without a stored message");
+      return { message: toDirect(winner), created: false };
+    },
+    async directHistory(a, b, before, limit) {
+      const rows = await all<DirectRow>(
+        "SELECT * FROM direct_messages WHERE pair = $1 AND ts < $2 ORDER BY ts DESC, serial DESC LIMIT $3",
+        [pairKey(a, b), before ?? BIG, limit + 1],
+      );
+      return pageFromNewest(rows, limit, toDirect);
+    },
+    async saveUser(user) {
+      await pool.query(
+        "INSERT INTO users (id, name, seen_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at",
+        [user.id, user.name, Date.now()],
+      );
+    },
+    async getUser(id) {
+      return one<{ id: string; name: string }>("SELECT id, name FROM users WHERE id = $1", [id]);
+    },
+    async close() {
+      if (!pool.ended) await pool.end();
+    },
+  };
+}
