@@ -121,6 +121,7 @@ export function rateLimitGuard<Ctx>(
   const disconnectAfter = options.disconnectAfter ?? Math.max(1, FLOOD_STRIKES_PER_BURST * config.rateLimit.burst);
   // Strikes are per connection and local: a disconnect is a local act, even when the limit itself is shared.
   const strikes = new RateLimiterMemory({ points: disconnectAfter, duration: FLOOD_WINDOW_SECONDS, keyPrefix: "parlor:strikes" });
+  const cuttingOff = new WeakSet<Socket>();
 
   return async (event, _ctx, socket) => {
     if (event.rateLimited === false) return;
@@ -129,9 +130,12 @@ export function rateLimitGuard<Ctx>(
     const decision = await limiter.consume(rateKey(socket));
     if (decision.allowed) return;
     const strike = await decide(strikes.consume(socket.id));
-    if (!strike.allowed && socket.connected) {
+    if (!strike.allowed && socket.connected && !cuttingOff.has(socket)) {
+      cuttingOff.add(socket);
       log.warn({ user: rateKey(socket), socket: socket.id, event: event.event, refused: disconnectAfter, windowSeconds: FLOOD_WINDOW_SECONDS }, "disconnecting a flooding client");
-      socket.disconnect(true);
+      // After the current turn: the events already read still get their RATE_LIMITED
+      // answers (a flooder that waits for acks learns why), then the connection goes.
+      setImmediate(() => socket.disconnect(true));
     }
     throw new AppError("RATE_LIMITED", "too many events: slow down", { retryAfterMs: decision.retryAfterMs });
   };
