@@ -8,7 +8,7 @@
     session: null,
     socket: null,
     current: app.dataset.room || "lobby",
-    /** room -> { lastSeq, seqs: Set<number> } */
+    /** room -> { lastSeq, maxSeq, seqs, messages, synced, joining } (see roomState) */
     rooms: new Map(),
     typing: new Map(),
   };
@@ -64,9 +64,15 @@
   }
 
   // ---- rendering ---------------------------------------------------------
+  /**
+   * Per room: `lastSeq` is the highest seq up to which nothing is missing
+   * (what a rejoin asks after, so it is only advanced over contiguous seqs:
+   * our own ack or a live message past a hole must not hide the hole);
+   * `maxSeq` the highest seen; `synced` once a join has answered.
+   */
   function roomState(room) {
     let r = state.rooms.get(room);
-    if (!r) state.rooms.set(room, (r = { lastSeq: 0, seqs: new Set(), messages: [] }));
+    if (!r) state.rooms.set(room, (r = { lastSeq: 0, maxSeq: 0, seqs: new Set(), messages: [], synced: false, joining: null, gapTimer: null }));
     return r;
   }
 
@@ -91,20 +97,41 @@
   function appendToView(node) {
     const list = $("messages");
     const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
-    list.appendChild(node);
+    // A gap filled late puts older messages after newer ones: keep the list in seq order.
+    const seq = node.dataset.seq === undefined ? NaN : Number(node.dataset.seq);
+    const after = Number.isNaN(seq) ? null : [...list.children].find((li) => li.dataset.seq !== undefined && Number(li.dataset.seq) > seq);
+    list.insertBefore(node, after || null);
     if (atBottom) list.scrollTop = list.scrollHeight;
   }
 
-  /** Adds messages of a room once each (by seq); renders them when the room is on screen. */
-  function addMessages(room, messages) {
+  /**
+   * Adds messages of a room once each (by seq) and renders them when the room
+   * is on screen. `baseline`: the answer to a first join (the last 50), whose
+   * newest seq is where this page's history starts.
+   */
+  function addMessages(room, messages, baseline) {
     const r = roomState(room);
     for (const m of messages) {
       if (r.seqs.has(m.seq)) continue;
       r.seqs.add(m.seq);
       r.messages.push(m);
-      if (m.seq > r.lastSeq) r.lastSeq = m.seq;
+      if (m.seq > r.maxSeq) r.maxSeq = m.seq;
       if (room === state.current) appendToView(renderMessage(m));
     }
+    if (baseline) r.lastSeq = Math.max(r.lastSeq, ...messages.map((m) => m.seq));
+    while (r.seqs.has(r.lastSeq + 1)) r.lastSeq++;
+    if (r.synced && r.maxSeq > r.lastSeq) fillGap(room);
+  }
+
+  /** A seq is missing below one we hold: ask for everything after lastSeq (coalesced with a join in flight). */
+  function fillGap(room) {
+    const r = roomState(room);
+    if (r.joining || r.gapTimer || !state.socket || !state.socket.connected) return;
+    // Not at once: on a cluster, a message from another node may simply still be on its way.
+    r.gapTimer = setTimeout(() => {
+      r.gapTimer = null;
+      if (r.maxSeq > r.lastSeq) join(room);
+    }, 250);
   }
 
   function renderRoomView() {
@@ -143,20 +170,30 @@
   }
 
   // ---- rooms -------------------------------------------------------------
-  /** Joins (or re-joins after a reconnect) and fills every gap using sinceSeq. */
-  async function join(room) {
+  /**
+   * Joins, or re-joins after a reconnect, and fills every gap: after the first
+   * join it always asks with sinceSeq (500 per answer, again while hasMore).
+   * One join per room at a time; callers share it.
+   */
+  function join(room) {
     const r = roomState(room);
-    for (;;) {
-      const payload = r.lastSeq > 0 ? { room, sinceSeq: r.lastSeq } : { room };
-      const res = await request("room:join", payload);
-      if (!res.ok) {
-        showError(ackError(res));
-        return false;
+    if (r.joining) return r.joining;
+    r.joining = (async () => {
+      for (;;) {
+        const payload = r.synced ? { room, sinceSeq: r.lastSeq } : { room };
+        const res = await request("room:join", payload);
+        if (!res.ok) {
+          showError(ackError(res));
+          return false;
+        }
+        const first = !r.synced;
+        r.synced = true;
+        addMessages(room, res.data.messages, first);
+        // Without sinceSeq, hasMore means older history exists; with it, that more missed messages follow.
+        if (first || !res.data.hasMore) return true;
       }
-      addMessages(room, res.data.messages);
-      // Without sinceSeq, hasMore means older history exists; with it, that more missed messages follow.
-      if (!(payload.sinceSeq !== undefined && res.data.hasMore)) return true;
-    }
+    })().finally(() => (r.joining = null));
+    return r.joining;
   }
 
   async function switchRoom(room) {
@@ -171,17 +208,27 @@
   }
 
   // ---- socket ------------------------------------------------------------
+  /** Resolves once connected and every room is rejoined; sends wait for it. */
+  let ready;
+  let markReady;
+  const resetReady = () => (ready = new Promise((resolve) => (markReady = resolve)));
+  resetReady();
+
   function connect() {
     const socket = io("/chat", { auth: { token: state.session.token } });
     state.socket = socket;
 
     socket.on("connect", async () => {
-      $("status").textContent = "online";
-      $("status").className = "status online";
+      // Rejoin (with sinceSeq) before anything is sent: on a new server our
+      // socket is in no room yet, and what we missed must come first.
       for (const room of state.rooms.keys()) if (room !== state.current) await join(room);
       await switchRoom(state.current);
+      $("status").textContent = "online";
+      $("status").className = "status online";
+      markReady();
     });
     socket.on("disconnect", () => {
+      resetReady();
       $("status").textContent = "reconnecting…";
       $("status").className = "status";
     });
@@ -195,10 +242,8 @@
       }
     });
     socket.on("message:new", (m) => {
-      const r = roomState(m.room);
-      // A gap means we missed something (e.g. a short disconnect): fetch it.
-      if (r.lastSeq > 0 && m.seq > r.lastSeq + 1) join(m.room);
-      else addMessages(m.room, [m]);
+      // addMessages notices a hole below m (e.g. after a short disconnect) and fetches it.
+      addMessages(m.room, [m]);
       state.typing.delete(`${m.room}|${m.user.id}`);
       renderTyping();
     });
@@ -248,7 +293,9 @@
     const room = state.current;
     const clientId = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
     // Retries reuse the clientId, so a lost ack never stores the message twice.
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // A dropped connection fails the request at once; the retry waits for the rejoin.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await ready;
       const res = await request("message:send", { room, text, clientId });
       if (res.ok) {
         addMessages(room, [res.data.message]);
