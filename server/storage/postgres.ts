@@ -7,14 +7,15 @@
  *   no gaps, no repeats.
  * - idempotency: unique indexes on clientId; a concurrent duplicate fails on
  *   the index, is rolled back, and resolves to the message that won.
- * - search: `websearch_to_tsquery` (never a syntax error), `word*` as a
- *   prefix match, `ts_rank` for the score, `ts_headline` with `[` `]`.
+ * - search: the same query language as SQLite (postgres-search.ts), never a
+ *   syntax error; `ts_rank` for the score, `ts_headline` with `[` `]`.
  */
 import { randomUUID } from "node:crypto";
 import { Pool } from "pg";
 import type { Logger } from "../logger";
 import type { DirectMessage, Message, SearchResult } from "../protocol";
 import { migrate } from "./postgres-schema";
+import { searchQuery } from "./postgres-search";
 import type { MessageStore, Page } from "./types";
 
 interface MessageRow {
@@ -78,26 +79,6 @@ WITH next AS (
 INSERT INTO messages (id, room, seq, user_id, user_name, text, ts, client_id)
 SELECT $1, $2, next.last_seq, $3, $4, $5, $6, $7 FROM next
 RETURNING *`;
-
-/**
- * The tsquery SQL for a user's query and its parameters, starting at `$first`.
- * Words ending in `*` become prefix lexemes (`'hel':*`); the rest goes to
- * websearch_to_tsquery, which understands quotes, `or` and `-word`.
- */
-export function searchQuery(q: string, first: number): { sql: string; params: string[] } {
-  const prefixes: string[] = [];
-  const rest = q.replace(/(^|\s)([^\s*]+)\*+(?=\s|$)/gu, (_m, space: string, word: string) => {
-    // Only letters, digits and _ survive, so the lexeme needs no quoting rules.
-    const lexeme = word.replace(/[^\p{L}\p{N}_]/gu, "");
-    if (lexeme) prefixes.push(`'${lexeme}':*`);
-    return space;
-  });
-  const parts: string[] = [];
-  const params: string[] = [];
-  if (rest.trim()) parts.push(`websearch_to_tsquery('simple', $${first + params.push(rest.trim()) - 1})`);
-  if (prefixes.length > 0) parts.push(`to_tsquery('simple', $${first + params.push(prefixes.join(" & ")) - 1})`);
-  return { sql: parts.length > 0 ? parts.join(" && ") : "''::tsquery", params };
-}
 
 export interface PostgresStoreOptions {
   log?: Logger;
@@ -168,6 +149,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     async search(query, rooms, limit) {
       if (rooms.length === 0) return [];
       const q = searchQuery(query, 3);
+      if (!q) return [];
       // Rank and limit first, so ts_headline (the costly part) runs only on the rows returned.
       const sql = `WITH q AS (SELECT ${q.sql} AS query),
         hits AS (
