@@ -8,9 +8,15 @@
  * ceiling. Batching pays it once per batch. The ack still means "stored":
  * callers ack only when their promise resolves, i.e. after the commit.
  *
- * Isolation inside a batch: each write runs in its own SAVEPOINT (a nested
- * better-sqlite3 transaction), so a write that throws is rolled back alone —
- * including its `seq` bump — and only its caller sees the error.
+ * Isolation inside a batch: a batch first runs plainly. If any write throws,
+ * the whole transaction is rolled back (nothing half-done, no `seq` bump
+ * kept) and the batch runs again with each write in its own SAVEPOINT, so the
+ * failing write fails alone and the others commit. Savepoints are not the
+ * fast path on purpose: FTS5 flushes its pending index data at every
+ * savepoint, which made each message cost a tiny index segment (≈3× slower).
+ *
+ * Writes must therefore be re-runnable: their only effects are on the
+ * database, and they may run twice before one commit.
  */
 import type { Database } from "better-sqlite3";
 
@@ -24,6 +30,8 @@ export interface CommitStats {
   writes: number;
   /** The largest batch so far. */
   maxBatch: number;
+  /** Batches that had a failing write and were re-run with a savepoint per write. */
+  isolatedRetries: number;
 }
 
 export interface WriteQueue {
@@ -58,13 +66,13 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  */
 export function createWriteQueue(db: Database, options: WriteQueueOptions): WriteQueue {
   const maxBatch = options.maxBatch ?? 1000;
-  const stats: CommitStats = { commits: 0, writes: 0, maxBatch: 0 };
+  const stats: CommitStats = { commits: 0, writes: 0, maxBatch: 0, isolatedRetries: 0 };
   let queue: Pending[] = [];
   let scheduled: NodeJS.Immediate | undefined;
 
-  // BEGIN IMMEDIATE: take the write lock up front, so a second process on the
-  // same file waits (busy_timeout) instead of failing mid-transaction.
-  const runAll = db.transaction((batch: Pending[]): Outcome[] =>
+  // better-sqlite3 rolls the transaction back when the function throws.
+  const runPlain = db.transaction((batch: Pending[]): Outcome[] => batch.map((p) => ({ ok: true, value: p.write() })));
+  const runIsolated = db.transaction((batch: Pending[]): Outcome[] =>
     batch.map((p) => {
       try {
         return { ok: true, value: savepoint(p.write) };
@@ -73,8 +81,19 @@ export function createWriteQueue(db: Database, options: WriteQueueOptions): Writ
       }
     }),
   );
-  // Called inside runAll, a better-sqlite3 transaction becomes a SAVEPOINT.
+  // Called inside a transaction, a better-sqlite3 transaction becomes a SAVEPOINT.
   const savepoint = db.transaction((write: Write<unknown>) => write());
+  const single = db.transaction((write: Write<unknown>) => write());
+
+  /** BEGIN IMMEDIATE: take the write lock up front, so a second process on the file waits (busy_timeout) instead of failing mid-transaction. */
+  function commit(batch: Pending[]): Outcome[] {
+    try {
+      return runPlain.immediate(batch);
+    } catch {
+      stats.isolatedRetries++;
+      return runIsolated.immediate(batch);
+    }
+  }
 
   function flush(): void {
     if (scheduled) clearImmediate(scheduled);
@@ -84,7 +103,7 @@ export function createWriteQueue(db: Database, options: WriteQueueOptions): Writ
       queue = queue.slice(batch.length);
       let outcomes: Outcome[];
       try {
-        outcomes = runAll.immediate(batch);
+        outcomes = commit(batch);
       } catch (error) {
         // The commit itself failed (disk full, I/O error, lock timeout): nothing
         // of this batch is stored, so nobody may be told it is.
@@ -106,7 +125,7 @@ export function createWriteQueue(db: Database, options: WriteQueueOptions): Writ
     submit<T>(write: Write<T>): Promise<T> {
       if (!options.group) {
         try {
-          const value = db.transaction(write).immediate();
+          const value = single.immediate(write) as T;
           stats.commits++;
           stats.writes++;
           stats.maxBatch = Math.max(stats.maxBatch, 1);

@@ -128,9 +128,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     ),
   };
 
-  // The seq bump and the insert share a savepoint: if the insert fails, the
-  // bump is undone with it, so seq stays gap-free.
-  const insertMessage = db.transaction((input: NewMessage): Message => {
+  // The seq bump and the insert are one write: if the insert fails, the write
+  // queue rolls the bump back with it, so seq stays gap-free.
+  function insertMessage(input: NewMessage): Message {
     const { last_seq: seq } = q.nextSeq.get(input.room)!;
     const row: MessageRow = {
       id: `m_${randomUUID()}`,
@@ -144,7 +144,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     };
     q.insertMessage.run(row);
     return toMessage(row);
-  });
+  }
 
   // Runs inside the write queue's BEGIN IMMEDIATE transaction: holding the
   // write lock, the lookup sees every committed row and no other connection
@@ -156,7 +156,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     return { message: insertMessage(input), created: true };
   }
 
-  const insertDirect = db.transaction((input: NewDirectMessage): DirectMessage => {
+  function insertDirect(input: NewDirectMessage): DirectMessage {
     const row: DirectRow = {
       id: `d_${randomUUID()}`,
       from_id: input.from.id,
@@ -169,7 +169,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     };
     q.insertDirect.run({ ...row, pair: pairKey(input.from.id, input.to.id) });
     return toDirect(row);
-  });
+  }
 
   function appendDirectTx(input: NewDirectMessage): Stored<DirectMessage> {
     const existing = input.clientId === undefined ? undefined : q.directByClientId.get(input.from.id, input.to.id, input.clientId);

@@ -41,7 +41,7 @@ async function openChat(name: string, room: string): Promise<Page> {
 }
 
 /** The seqs the page shows, top to bottom. */
-const shownSeqs = (page: Page) => page.locator("#messages li").evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset.seq)));
+const shownSeqs = (page: Page) => page.locator("#messages li").evaluateAll((lis) => lis.map((li) => Number(li.getAttribute("data-seq"))));
 
 async function sender(room: string): Promise<{ bob: ChatSocket; user: User }> {
   const { socket, session } = await t.connectUser("Bob");

@@ -34,9 +34,11 @@ test("writes submitted in one turn of the event loop share one commit, and resol
     reader.close();
   }
   expect(store.commitStats().commits - before).toBe(1);
+  expect(store.commitStats().isolatedRetries).toBe(0);
 });
 
 test("a write that fails inside a batch fails alone: the others commit and seq has no gap", async () => {
+  const before = store.commitStats();
   const results = await Promise.allSettled([
     store.appendMessage({ room: "lobby", user: ada, text: "first" }),
     // NOT NULL violation on text: rolled back to its savepoint, with its seq bump.
@@ -46,6 +48,9 @@ test("a write that fails inside a batch fails alone: the others commit and seq h
   expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
   const page = await store.messagesSince("lobby", 0, 10);
   expect(page.items.map((m) => [m.seq, m.text])).toEqual([[1, "first"], [2, "third"]]);
+  // One commit still, reached by re-running that batch with a savepoint per write.
+  expect(store.commitStats().commits - before.commits).toBe(1);
+  expect(store.commitStats().isolatedRetries - before.isolatedRetries).toBe(1);
   expect((await store.appendMessage({ room: "lobby", user: ada, text: "fourth" })).message.seq).toBe(3);
 });
 
