@@ -22,7 +22,7 @@ test("beginShutdown: healthz 503, new connections refused, connected clients tol
   okData(await emitAck(socket, "room:join", { room: "hall" }));
   const manager = new Manager(server.url, { transports: ["websocket"], reconnection: false });
   const systemTab = manager.socket("/system");
-  await new Promise((resolve) => systemTab.connect().once("connect", resolve));
+  await new Promise<void>((resolve) => systemTab.connect().once("connect", () => resolve()));
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 
   const told = Promise.all([waitFor(socket, "system:shutdown"), waitFor(system, "system:shutdown")]);
