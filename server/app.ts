@@ -189,8 +189,9 @@ export async function createParlor(config: Config): Promise<Parlor> {
         // Disconnect cleanups (presence, room:member-left to the other nodes) finish before Redis goes.
         await drain.idle(config.shutdownTimeoutMs);
         await presence.close();
-        // Last: no socket can queue a write any more, and close() commits the
-        // writes already queued (their acks were promised "stored").
+        // Last, after io: no new event can arrive. close() commits the writes
+        // already queued; a write attempted later fails, and its client, having
+        // no ack, retries with the same clientId on the next server.
         await store.close();
         await redis?.close();
         log.info("shutdown complete");
