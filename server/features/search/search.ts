@@ -7,7 +7,14 @@ export const DEFAULT_SEARCH_LIMIT = 20;
 
 /**
  * `message:search`: full-text search in `room` (members only) or in every
- * room the user is in now; best match first, with a highlighted snippet.
+ * room the user is in now; best match first (bm25), with a snippet whose
+ * matches are wrapped in `[` `]`.
+ *
+ * The query language is the search box's, whatever the store: words (all of
+ * them must match; punctuation inside a word is fine: `don't`, `C++`),
+ * `hel*` prefixes, `"exact phrase"`, `AND` / `OR` / `NOT` and parentheses.
+ * Anything else is searched as plain words; a query with no word in it is
+ * BAD_REQUEST (field `q`), never INTERNAL. See storage/sqlite-fts-query.ts.
  */
 export const searchMessages = defineEvent({
   event: "message:search",
