@@ -2,7 +2,7 @@
  * The chat page (static/chat.js) in Chromium fills the gaps of a broken
  * connection: after a server restart (only `sinceSeq` can help) and after a
  * short drop (Socket.IO recovery or `sinceSeq`, whichever wins), it shows
- * every message once, in seq order.
+ * every message once, in seq order. And its search box works.
  */
 import type { Browser, Page } from "playwright-core";
 import { createParlor, type Parlor } from "../../server/app";
@@ -93,4 +93,20 @@ test("after a short drop while others keep sending, the page ends with every mes
 
   await page.locator("#messages li", { hasText: "m40" }).waitFor({ timeout: 15_000 });
   expect(await shownSeqs(page)).toEqual(range(1, 40));
+});
+
+test("the search box shows ranked matches with their snippet, and a clean error for an empty query", async () => {
+  const page = await openChat("Ada", "finds");
+  const { bob } = await sender("finds");
+  for (const text of ["apple pie recipe", "nothing to see", "apple banana cherry"]) okData(await emitAck(bob, "message:send", { room: "finds", text }));
+  await page.locator("#messages li", { hasText: "apple banana cherry" }).waitFor();
+
+  await page.locator("#search-q").fill("apple OR cherry");
+  await page.locator("#search-q").press("Enter");
+  await page.locator("#search-results li").first().waitFor();
+  expect(await page.locator("#search-results li").allTextContents()).toEqual(["#finds Bob: [apple] banana [cherry]", "#finds Bob: [apple] pie recipe"]);
+
+  await page.locator("#search-q").fill("AND");
+  await page.locator("#search-q").press("Enter");
+  await page.locator("#search-results li.error", { hasText: "BAD_REQUEST" }).waitFor();
 });
