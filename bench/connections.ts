@@ -88,6 +88,7 @@ async function step(rig: Rig, target: number): Promise<StepResult> {
     ),
   );
   const ms = nowMs() - started;
+  rig.server.assertAlive();
   const cpuMs = rig.server.cpuMs() - cpu0;
   const failed = results.reduce((a, r) => a + r.failed, 0);
   if (failed > 0) console.log(`  ${rig.kind}: ${failed} handshakes failed (${results.find((r) => r.firstError)?.firstError})`);

@@ -130,6 +130,7 @@ async function runStep(rig: Rig, rate: number): Promise<Step> {
   const expected = s.acked * receiverCount;
   await waitForDeliveries(receivers, expected, opts["drain-ms"]);
   const parts = await Promise.all(receivers.map((r) => r.call<{ received: number; latency: HistogramData; lastArrival: number; cpuMs: number }>("collect")));
+  server.assertAlive();
   const cpu = server.cpuMs() - cpu0;
   const elapsed = nowMs() - t0;
   const latency = new Histogram();

@@ -25,6 +25,11 @@ const CLK_TCK = (() => {
   }
 })();
 
+/** Servers still running: killed when this process exits, however it exits, so none outlives its benchmark. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => running.forEach((c) => c.kill("SIGKILL")));
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => process.exit(130));
+
 export interface ServerProcess {
   kind: ServerKind;
   url: string;
@@ -35,6 +40,8 @@ export interface ServerProcess {
   rssBytes(): number;
   /** User + system CPU time used so far, ms. */
   cpuMs(): number;
+  /** Throws, with the end of the server's stderr, if it is no longer running (a crash must not read as a slow server). */
+  assertAlive(): void;
   /** Kills the server (SIGKILL: clients see the connection drop, and nothing lingers) and removes its data. */
   stop(): Promise<void>;
 }
@@ -102,6 +109,8 @@ export async function startServer(kind: ServerKind, opts: StartOptions = {}): Pr
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let stderr = "";
   child.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
@@ -132,6 +141,11 @@ export async function startServer(kind: ServerKind, opts: StartOptions = {}): Pr
       // Fields after the ")" of the command name: utime and stime are the 12th and 13th.
       const fields = readProc(pid, "stat").split(") ")[1]?.split(" ") ?? [];
       return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+    },
+    assertAlive() {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${kind} server died (${child.exitCode ?? child.signalCode}):\n${stderr}`);
+      }
     },
     stop: kill,
   };
