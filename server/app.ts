@@ -26,7 +26,7 @@ import type { User } from "./protocol";
 import { tokenAuth } from "./realtime/auth";
 import { attachChat } from "./realtime/chat-namespace";
 import { attachGame } from "./realtime/game-namespace";
-import type { GameManager } from "./features/game";
+import type { GameContext, GameManager } from "./features/game";
 import { registerEvents, type RegistryHooks } from "./realtime/registry";
 import { countConnections, countGameTicks, countStoredMessages, createMetrics, eventMetricsHooks, type ParlorMetrics } from "./metrics";
 import { requestLog } from "./observability/request-log";
@@ -125,7 +125,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
   gameNsp.use(tokenAuth(signer, rememberUser));
   const games = attachGame(gameNsp, {
     log,
-    hooks: hooks("/game"),
+    // Its own budget, apart from chat; game:input is exempt (it has its 60/s cap in the game).
+    hooks: { ...hooks<GameContext>("/game"), guards: [security.guard<GameContext>("game")] },
     options: { reservationMs: config.gameReservationMs, restartDelayMs: config.gameRestartMs },
   });
 

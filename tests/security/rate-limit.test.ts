@@ -3,7 +3,7 @@
  * controlled clock) and the behaviour over live sockets.
  */
 import { BURST_REFILL_SECONDS, createEventRateLimiter, type RateDecision } from "../../server/security/rate-limit";
-import { emitAck, okData, setup, type ChatSocket, type TestServer } from "../helpers";
+import { emitAck, okData, openSocket, setup, type ChatSocket, type TestServer } from "../helpers";
 import { sleep } from "./support";
 
 describe("the limiter's numbers (defaults 20/s, burst 40)", () => {
@@ -90,6 +90,20 @@ describe("over live sockets", () => {
     expect(await emitAck(tab, "room:list", {})).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
     const { socket: bob } = await joined("Bob");
     expect((await emitAck(bob, "message:send", { room: "lobby", text: "hi" })).ok).toBe(true);
+  });
+
+  test("/game has its own budget; game:input is exempt (the game caps it at 60/s itself)", async () => {
+    const { socket: chat, session } = await joined("Ada");
+    await sendMany(chat, 45); // chat budget spent
+    const game = await openSocket(`${t.url}/game`, { auth: { token: session.token } });
+    try {
+      for (let i = 0; i < 200; i++) game.emit("game:input", { seq: i, dir: { x: 1, y: 0 } });
+      const lists = await Promise.all(Array.from({ length: 41 }, () => emitAck(game, "game:list", {})));
+      expect(lists.filter((a) => a.ok)).toHaveLength(40);
+      expect(lists[40]).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+    } finally {
+      game.close();
+    }
   });
 
   test("typing (no ack), invalid payloads and unknown events count too; /system health is never limited", async () => {
