@@ -103,7 +103,8 @@ export function registerEvents<Ctx>(
           const error = toAckError(err);
           if (socket.connected) log.info({ event: name, socket: socket.id, user, code: error.code }, "event rejected");
           reply({ ok: false, error });
-          finish("error", error.code);
+          // Outcome "unknown" even when refused: the name is the client's, not a metric label.
+          finish("unknown", error.code);
           return;
         }
         log.info({ event: name, socket: socket.id, user }, "unknown event");

@@ -106,6 +106,14 @@ describe("over live sockets", () => {
     }
   });
 
+  test("unknown event names, refused or not, never become metric labels (no unbounded series)", async () => {
+    const { socket } = await joined("Ada");
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => emitAck(socket, `probe-${i}-zz`, {})));
+    expect(new Set(answers.map((a) => (a.ok ? "ok" : a.error.code)))).toEqual(new Set(["UNKNOWN_EVENT", "RATE_LIMITED"]));
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).not.toContain("probe-");
+  });
+
   test("typing (no ack), invalid payloads and unknown events count too; /system health is never limited", async () => {
     const { socket } = await joined("Ada");
     for (let i = 0; i < 20; i++) socket.emit("typing", { room: "lobby", typing: i % 2 === 0 });
