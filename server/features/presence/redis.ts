@@ -81,6 +81,7 @@ return redis.call('SET', P..'alive:'..node, '1', 'PX', ttl, 'GET') and 1 or 0
 
 export interface RedisPresenceOptions {
   client: RedisClient;
+  /** Unique per running node: two live nodes with one id would remove each other's members. */
   nodeId: string;
   /** A node whose heartbeat is older than this is presumed dead and its entries removed. */
   ttlMs: number;
@@ -150,6 +151,10 @@ export async function createRedisPresence(opts: RedisPresenceOptions): Promise<R
     await reapDead();
   };
 
+  // Entries under our id now are a previous run's (a restart that kept its node id, like a
+  // container restarting in the same pod): we hold no sockets yet, so they are ghosts.
+  const leftovers = pairs((await REAP(client, [], [P, nodeId, "1"])) as string[]);
+  if (leftovers.length > 0) opts.onExpired?.(leftovers);
   await beat();
   // Beat three times per TTL, so one late timer does not get a live node reaped.
   const timer = setInterval(() => sweep().catch((err) => opts.onError?.(err)), Math.max(50, Math.floor(ttlMs / 3)));
