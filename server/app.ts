@@ -112,7 +112,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
     await redis?.close();
     throw err;
   });
-  chat.use(tokenAuth(signer, rememberUser));
+  chat.use(tokenAuth(signer, rememberUser, log));
   attachChat(chat, {
     store,
     presence,
@@ -122,7 +122,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
   });
 
   const gameNsp = io.of("/game");
-  gameNsp.use(tokenAuth(signer, rememberUser));
+  gameNsp.use(tokenAuth(signer, rememberUser, log));
   const games = attachGame(gameNsp, {
     log,
     // Its own budget, apart from chat; game:input is exempt (it has its 60/s cap in the game).

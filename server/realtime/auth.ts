@@ -5,6 +5,7 @@
  */
 import type { Socket } from "socket.io";
 import type { TokenSigner } from "../auth/tokens";
+import type { Logger } from "../logger";
 import type { ErrorCode, User } from "../protocol";
 import { userRoom } from "./rooms";
 
@@ -17,13 +18,21 @@ export function handshakeError(code: ErrorCode, message: string): Error & { data
   return Object.assign(new Error(code), { data: { code, message } });
 }
 
-export function tokenAuth(signer: TokenSigner, onUser: (user: User) => Promise<void>) {
+/**
+ * The namespace middleware. `log` records refusals (a burst of them is someone
+ * guessing tokens) and failures; the client only ever sees the code.
+ */
+export function tokenAuth(signer: TokenSigner, onUser: (user: User) => Promise<void>, log?: Logger) {
   return async (socket: Socket, next: (err?: Error) => void) => {
     const claims = signer.verify((socket.handshake.auth as Record<string, unknown> | undefined)?.token);
-    if (!claims) return next(handshakeError("UNAUTHORIZED", "missing, invalid or expired token: POST /api/session first"));
+    if (!claims) {
+      log?.info({ nsp: socket.nsp.name, ip: socket.handshake.address }, "handshake refused: missing, invalid or expired token");
+      return next(handshakeError("UNAUTHORIZED", "missing, invalid or expired token: POST /api/session first"));
+    }
     try {
       await onUser(claims.user);
-    } catch {
+    } catch (err) {
+      log?.error({ err, nsp: socket.nsp.name, user: claims.user.id }, "handshake failed");
       return next(handshakeError("INTERNAL", "internal error"));
     }
     socket.data.user = claims.user;

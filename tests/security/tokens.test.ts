@@ -28,9 +28,15 @@ test("a token minted with the server's secret connects (the forgeries below diff
   expect(await handshakeCode(signer.issue({ id: "u_minted", name: "Ada" }).token)).toBe("connected");
 });
 
-test("an expired token is UNAUTHORIZED", async () => {
+test("an expired token is UNAUTHORIZED, and the refusal is logged once (no token in the log)", async () => {
+  const info = jest.spyOn(t.parlor.log, "info");
   const { token } = signer.issue({ id: "u_old", name: "Ada" }, Date.now() - 61_000);
   expect(await handshakeCode(token)).toEqual(UNAUTHORIZED);
+  const refusals = info.mock.calls.filter(([, msg]) => String(msg).startsWith("handshake refused"));
+  info.mockRestore();
+  expect(refusals).toHaveLength(1);
+  expect(refusals[0]![0]).toMatchObject({ nsp: "/chat" });
+  expect(JSON.stringify(refusals[0])).not.toContain(token.split(".")[1]);
 });
 
 test("PARLOR_TOKEN_TTL is enforced: a session token stops working once its TTL has passed", async () => {
