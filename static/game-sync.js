@@ -1,8 +1,8 @@
 // Orbs state sync, shared by the game page, the bots and the tests: a client's
 // copy of the world is its join snapshot with every game:delta applied in
-// order. Between two mentions in `moved`, a player goes straight on at its
-// velocity (dead reckoning): positions are whole numbers and vx / tickHz is a
-// whole number of units per tick, so `x + vx * ticks / tickHz` is exact.
+// order. Every player whose position or velocity changed is in `moved`; a
+// player that is not stood still (velocity 0), so `advance` only matters for
+// rendering between ticks (the page interpolates with it).
 // Plain JS so the browser loads it with <script src> (as window.OrbsSync) and
 // Node requires it (types in game-sync.d.ts).
 (function (root, factory) {
@@ -40,8 +40,7 @@
 
   /**
    * Applies one `game:delta` in place. Every part is an upsert or a delete, so
-   * a change the join snapshot already had is harmless. Players not in `moved`
-   * went on at their velocity. A delta not newer than
+   * a change the join snapshot already had is harmless. A delta not newer than
    * the state (sent before a resync snapshot) is ignored: returns false.
    */
   function applyDelta(state, delta) {

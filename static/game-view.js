@@ -1,8 +1,7 @@
 // Orbs canvas view: draws the world at 60 fps from 20 Hz deltas. Other players
 // are interpolated between the positions the server sent (drawn a little in the
 // past, so there is usually a next position to move toward) and, past the last
-// one, moved on at their velocity: the server only mentions a player when its
-// velocity changes (dead reckoning). The local player is predicted from the
+// one, moved on at their velocity (so a late delta does not freeze them). The local player is predicted from the
 // local input and reconciled with the server's ackSeq.
 // Names are drawn with fillText: never parsed as HTML.
 (function (root) {

@@ -5,10 +5,10 @@
  * `takeChanges()`, which is all a delta is built from: nothing is diffed and
  * nothing is serialised per tick.
  *
- * Movement is dead reckoning on whole numbers: positions are integers and a
- * velocity moves a whole number of units per tick, so any client computes
- * `x + vx × ticks / tickHz` exactly. A player is "moved" only when that
- * prediction breaks: its velocity changed, or a wall stopped it.
+ * Positions are whole numbers and a velocity moves a whole number of units
+ * per tick. A player is "moved" in a tick when its position or its velocity
+ * changed (PROTOCOL.md: a delta carries what changed), so a client that just
+ * applies deltas has the server's state; a standing player costs nothing.
  */
 import type { GameDelta, Orb, Player, PlayerMove, Snapshot } from "../../protocol";
 import type { GameOptions } from "./options";
@@ -105,9 +105,7 @@ export class World {
       // Against a wall the player stops on that axis: clients must not extrapolate into it.
       const vx = x === tx ? p.dirX * step * tickHz : 0;
       const vy = y === ty ? p.dirY * step * tickHz : 0;
-      // What every client predicts from the last velocity it was told about.
-      const predicted = x === p.x + p.vx / tickHz && y === p.y + p.vy / tickHz;
-      if (!predicted || vx !== p.vx || vy !== p.vy) this.moved.add(p.id);
+      if (x !== p.x || y !== p.y || vx !== p.vx || vy !== p.vy) this.moved.add(p.id);
       p.x = x;
       p.y = y;
       p.vx = vx + 0; // no -0 on the wire

@@ -43,7 +43,7 @@ test("players of one game see each other move through deltas; another game hears
   expect(cydSaw.events).toEqual([]);
 });
 
-test("deltas name only what changed: a player once per change of velocity, never one standing still", async () => {
+test("deltas name only what changed: the moving player every tick, never the one standing still", async () => {
   const ada = await t.connectPlayer("Ada");
   const bob = await t.connectPlayer("Bob");
   const a = okData(await emitAck<GameJoinData>(ada.socket, "game:quickplay", {}));
@@ -56,11 +56,11 @@ test("deltas name only what changed: a player once per change of velocity, never
   ada.socket.emit("game:input", { seq: 2, dir: { x: 0, y: awayFromWall(me.y) } });
   await sleep(250);
   const moved = bobSaw.deltas.flatMap((d: GameDelta) => d.moved ?? []);
-  // Straight lines are dead reckoning: Ada appears once per direction, Bob (standing) never.
-  expect(moved.map((m) => [m.id, m.vx, m.vy])).toEqual([
-    [a.playerId, 200 * awayFromWall(me.x), 0],
-    [a.playerId, 0, 200 * awayFromWall(me.y)],
-  ]);
+  // Ada moves every tick (first along x, then along y); Bob stands still and is never named.
+  expect(moved.length).toBeGreaterThanOrEqual(6);
+  expect(new Set(moved.map((m) => m.id))).toEqual(new Set([a.playerId]));
+  const velocities = [...new Set(moved.map((m) => `${m.vx},${m.vy}`))];
+  expect(velocities).toEqual([`${200 * awayFromWall(me.x)},0`, `0,${200 * awayFromWall(me.y)}`]);
   for (const d of bobSaw.deltas) {
     for (const key of ["joined", "moved", "left", "spawned", "removed"] as const) if (key in d) expect(d[key]!.length).toBeGreaterThan(0);
     if ("scores" in d) expect(Object.keys(d.scores!).length).toBeGreaterThan(0);

@@ -34,19 +34,22 @@ describe("movement", () => {
     expect(a).toMatchObject({ vx: -140, vy: 140, x: 493, y: 507 });
   });
 
-  test("a player going straight on is reported once, then only when its velocity changes (dead reckoning)", () => {
+  test("a moving player is reported every tick its position changes; a standing one is not", () => {
     const w = world();
     const a = place(w, w.addPlayer("Ada").id, 500, 500);
     w.takeChanges();
     w.setDirection(a.id, 0, 1);
     w.step(true);
     expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 500, y: 510, vx: 0, vy: 200 }]);
-    for (let i = 0; i < 5; i++) w.step(true);
-    expect(w.takeChanges()).toBeUndefined();
-    expect(a.y).toBe(560); // where every client has it: 510 + 200 × 5 / 20
+    for (let i = 0; i < 5; i++) {
+      w.step(true);
+      expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 500, y: 520 + 10 * i, vx: 0, vy: 200 }]);
+    }
     w.setDirection(a.id, 0, 0);
     w.step(true);
     expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 500, y: 560, vx: 0, vy: 0 }]);
+    w.step(true);
+    expect(w.takeChanges()).toBeUndefined();
   });
 
   test("a player stops at the wall, reported with zero velocity on that axis, and then not again", () => {
@@ -56,7 +59,7 @@ describe("movement", () => {
     w.step(true);
     w.step(true);
     w.takeChanges();
-    w.step(true); // 25 -> 20 (clamped): the prediction (15) breaks
+    w.step(true); // 25 -> 20 (clamped)
     expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 20, y: 500, vx: 0, vy: 0 }]);
     w.step(true);
     expect(w.takeChanges()).toBeUndefined();
