@@ -150,6 +150,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
   for (const nsp of namespaces) countConnections(metrics, nsp);
   countGameTicks(metrics, games);
   log.info({ store: opened.kind, adapter: redis ? "redis" : "memory" }, "parlor ready");
+  if (redis && !config.secret) log.warn("PARLOR_REDIS_URL without PARLOR_SECRET: nodes accept each other's tokens only if they share the data folder");
+  if (redis && opened.kind === "sqlite") log.warn("cluster on SQLite: every node must open the same file on this machine; use DATABASE_URL across machines");
 
   const beginShutdown = () => {
     if (shuttingDown) return;
