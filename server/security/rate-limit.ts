@@ -53,8 +53,19 @@ export interface LimiterOptions {
 }
 
 function store(points: number, duration: number, keyPrefix: string, redis: RedisStore | undefined): RateLimiterAbstract {
-  if (!redis) return new RateLimiterMemory({ points, duration, keyPrefix });
-  return new RateLimiterRedis({ storeClient: redis.client, useRedisPackage: redis.useRedisPackage, points, duration, keyPrefix });
+  const memory = new RateLimiterMemory({ points, duration, keyPrefix });
+  if (!redis) return memory;
+  // While Redis is unreachable the same limits hold per node: no event waits on a
+  // reconnecting client, and none is refused as INTERNAL.
+  return new RateLimiterRedis({
+    storeClient: redis.client,
+    useRedisPackage: redis.useRedisPackage,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: memory,
+    points,
+    duration,
+    keyPrefix,
+  });
 }
 
 /** Turns rate-limiter-flexible's resolve/reject protocol into a decision; store failures still throw (INTERNAL). */
@@ -144,7 +155,8 @@ export function rateLimitGuard<Ctx>(
 /**
  * `POST /api/session` per client IP: `points` per `durationSeconds`; the
  * excess answers `429 { error: { code: "RATE_LIMITED", message, details: { retryAfterMs } } }`
- * with a Retry-After header. Counted before validation, so bad names count too.
+ * with a Retry-After header. Counted before the name is validated, so bad names
+ * count too (malformed JSON is refused earlier, by the body parser).
  * The IP is Express's `req.ip` (the peer address unless `trust proxy` is set).
  */
 export function sessionRateLimit(limits: { points: number; durationSeconds: number }, log: Logger, options: LimiterOptions = {}): RequestHandler {

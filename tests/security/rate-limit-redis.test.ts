@@ -25,6 +25,21 @@ test("createEventRateLimiter with a Redis client: 40 at once, then RATE_LIMITED 
   }
 });
 
+test("while Redis is down the same limits hold per node (insurance limiter): no hang, no INTERNAL", async () => {
+  const doomed = await startRedis();
+  const client = createClient({ url: doomed.url, socket: { reconnectStrategy: 50 } });
+  client.on("error", () => undefined); // reconnect attempts are expected here
+  await client.connect();
+  try {
+    const limiter = createEventRateLimiter({ rateLimit: { perSecond: 20, burst: 40 } }, { redis: { client, useRedisPackage: true }, keyPrefix: "down" });
+    await doomed.stop();
+    const decisions = await Promise.all(Array.from({ length: 45 }, () => limiter.consume("u_down")));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(40);
+  } finally {
+    await client.disconnect().catch(() => undefined);
+  }
+});
+
 test("two nodes on one Redis: a user's burst is 40 across both, not 40 per node", async () => {
   const nodes: TestServer[] = [];
   try {
