@@ -32,6 +32,8 @@ export const BURST_REFILL_SECONDS = 10;
 /** A socket whose events are refused this many times within FLOOD_WINDOW_SECONDS, per unit of burst, is disconnected. */
 export const FLOOD_STRIKES_PER_BURST = 5;
 export const FLOOD_WINDOW_SECONDS = 10;
+/** Between the decision to cut a flooder off and the disconnect. */
+export const FLOOD_GRACE_MS = 100;
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
@@ -136,17 +138,20 @@ export function rateLimitGuard<Ctx>(
 
   return async (event, _ctx, socket) => {
     if (event.rateLimited === false) return;
-    // Packets already read when the socket was cut off are not worth any work.
-    if (!socket.connected) throw new AppError("RATE_LIMITED", "connection closed", { retryAfterMs: 0 });
+    // Packets already read when the socket was cut off (or is being cut off) are not worth any work.
+    if (!socket.connected || cuttingOff.has(socket)) {
+      throw new AppError("RATE_LIMITED", "flooding: disconnecting", { retryAfterMs: FLOOD_WINDOW_SECONDS * 1000 });
+    }
     const decision = await limiter.consume(rateKey(socket));
     if (decision.allowed) return;
     const strike = await decide(strikes.consume(socket.id));
     if (!strike.allowed && socket.connected && !cuttingOff.has(socket)) {
       cuttingOff.add(socket);
       log.warn({ user: rateKey(socket), socket: socket.id, event: event.event, refused: disconnectAfter, windowSeconds: FLOOD_WINDOW_SECONDS }, "disconnecting a flooding client");
-      // After the current turn: the events already read still get their RATE_LIMITED
-      // answers (a flooder that waits for acks learns why), then the connection goes.
-      setImmediate(() => socket.disconnect(true));
+      // Not at once: the events already read still get their answers (a flooder that
+      // waits for acks learns why), and the ones accepted just before finish being
+      // stored and acknowledged. Meanwhile everything else is refused without work.
+      setTimeout(() => socket.disconnect(true), FLOOD_GRACE_MS).unref();
     }
     throw new AppError("RATE_LIMITED", "too many events: slow down", { retryAfterMs: decision.retryAfterMs });
   };
