@@ -44,8 +44,8 @@ export const CSP_DIRECTIVES = {
 
 /**
  * helmet with Parlor's CSP; the rest of helmet's defaults stay (nosniff,
- * Referrer-Policy no-referrer, X-Frame-Options, COOP/CORP, HSTS — ignored by
- * browsers over plain HTTP).
+ * Referrer-Policy no-referrer, COOP/CORP, HSTS — ignored by browsers over
+ * plain HTTP), with X-Frame-Options DENY.
  *
  * @example
  * app.use(securityHeaders());
@@ -58,5 +58,7 @@ export function securityHeaders(): RequestHandler {
     },
     // Pages embed nothing cross-origin; keep helmet's default (off) explicit.
     crossOriginEmbedderPolicy: false,
+    // Same as frame-ancestors 'none', for browsers without CSP Level 2: no clickjacking frames.
+    xFrameOptions: { action: "deny" },
   });
 }

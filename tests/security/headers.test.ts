@@ -20,7 +20,7 @@ test.each(["/", "/game", "/static/chat.js", "/healthz", "/no-such-page"])("GET %
   const res = await fetch(`${t.url}${path}`);
   expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   expect(res.headers.get("referrer-policy")).toBe("no-referrer");
-  expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  expect(res.headers.get("x-frame-options")).toBe("DENY");
   expect(res.headers.get("x-powered-by")).toBeNull();
   expect(res.headers.get("content-security-policy")).toBeTruthy();
 });
