@@ -37,7 +37,6 @@ CREATE TABLE messages (
   text TEXT NOT NULL,
   ts BIGINT NOT NULL,
   client_id TEXT,
-  -- 'simple': no stemming or stop words, like the SQLite store's unicode61 tokenizer.
   search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED,
   UNIQUE (room, seq)
 );
@@ -58,6 +57,25 @@ CREATE TABLE direct_messages (
 );
 CREATE INDEX direct_messages_pair ON direct_messages (pair, ts, serial);
 CREATE UNIQUE INDEX direct_messages_client ON direct_messages (from_id, to_id, client_id) WHERE client_id IS NOT NULL;
+`,
+  },
+  {
+    version: 2,
+    name: "search like the SQLite store: English stemming, accents folded, no stop words",
+    // The SQLite index tokenizes with 'porter unicode61 remove_diacritics 2':
+    // "running" finds "run", "cafe" finds "café", and every word counts. The
+    // snowball dictionary without a StopWords file stems the same way and
+    // keeps "the"; unaccent before it folds accents (a trusted extension, so
+    // the database owner may create it).
+    sql: `
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH DICTIONARY parlor_stem (TEMPLATE = snowball, Language = english);
+CREATE TEXT SEARCH CONFIGURATION parlor (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION parlor
+  ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH unaccent, parlor_stem;
+ALTER TABLE messages DROP COLUMN search;
+ALTER TABLE messages ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (to_tsvector('parlor'::regconfig, text)) STORED;
+CREATE INDEX messages_search ON messages USING GIN (search);
 `,
   },
 ];

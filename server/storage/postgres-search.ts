@@ -4,12 +4,15 @@
  * side by side = all of them; see sqlite-fts-query.ts), so this reads the
  * normalised expression toFtsQuery() produces, which is always well formed,
  * and builds the same query from tsquery functions with bound parameters:
- * - a phrase -> phraseto_tsquery('simple', text)
+ * - a phrase -> phraseto_tsquery(config, text)
  * - a prefix phrase -> its last word as `'word':*`, after the others with `<->`
  * - FTS5 precedence (NOT over AND over OR, `a NOT b` = a and not b), made
  *   explicit with parentheses because SQL gives `&&` and `||` one precedence.
  */
 import { toFtsQuery } from "./sqlite-fts-query";
+
+/** The text search configuration of the `search` column (migration 2): stemming, folded accents, no stop words. */
+export const FTS_CONFIG = "parlor";
 
 type Node = { kind: "phrase"; text: string; prefix: boolean } | { kind: "op"; op: "AND" | "OR" | "NOT"; left: Node; right: Node };
 
@@ -60,7 +63,7 @@ function parse(fts: string): Node | undefined {
  *
  * @example
  * searchQuery("hel* OR bye", 3)
- * // { sql: "(to_tsquery('simple', $3) || phraseto_tsquery('simple', $4))", params: ["'hel':*", "bye"] }
+ * // { sql: "(to_tsquery('parlor', $3) || phraseto_tsquery('parlor', $4))", params: ["'hel':*", "bye"] }
  */
 export function searchQuery(q: string, first: number): { sql: string; params: string[] } | undefined {
   const fts = toFtsQuery(q);
@@ -74,13 +77,13 @@ export function searchQuery(q: string, first: number): { sql: string; params: st
       if (node.op === "NOT") return `(${l} && !!${r})`;
       return `(${l} ${node.op === "AND" ? "&&" : "||"} ${r})`;
     }
-    if (!node.prefix) return `phraseto_tsquery('simple', ${param(node.text)})`;
-    // The 'simple' parser splits words at anything but letters and digits; so do we, to find the last word.
+    if (!node.prefix) return `phraseto_tsquery('${FTS_CONFIG}', ${param(node.text)})`;
+    // The parser splits words at anything but letters and digits; so do we, to find the last word.
     const words = node.text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     const last = words.pop();
-    if (last === undefined) return `phraseto_tsquery('simple', ${param(node.text)})`;
-    const before = words.length === 0 ? undefined : `phraseto_tsquery('simple', ${param(words.join(" "))})`;
-    const prefix = `to_tsquery('simple', ${param(`'${last}':*`)})`;
+    if (last === undefined) return `phraseto_tsquery('${FTS_CONFIG}', ${param(node.text)})`;
+    const before = words.length === 0 ? undefined : `phraseto_tsquery('${FTS_CONFIG}', ${param(words.join(" "))})`;
+    const prefix = `to_tsquery('${FTS_CONFIG}', ${param(`'${last}':*`)})`;
     return before === undefined ? prefix : `(${before} <-> ${prefix})`;
   };
   return { sql: emit(tree), params };

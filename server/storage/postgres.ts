@@ -15,7 +15,7 @@ import { Pool } from "pg";
 import type { Logger } from "../logger";
 import type { DirectMessage, Message, SearchResult } from "../protocol";
 import { migrate } from "./postgres-schema";
-import { searchQuery } from "./postgres-search";
+import { FTS_CONFIG, searchQuery } from "./postgres-search";
 import type { MessageStore, Page } from "./types";
 
 interface MessageRow {
@@ -157,7 +157,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
           WHERE m.room = ANY($1) AND m.search @@ q.query
           ORDER BY rank DESC, m.seq DESC LIMIT $2
         )
-        SELECT hits.*, ts_headline('simple', hits.text, q.query,
+        SELECT hits.*, ts_headline('${FTS_CONFIG}', hits.text, q.query,
           'StartSel="[", StopSel="]", MaxWords=12, MinWords=4, MaxFragments=1, FragmentDelimiter="…"') AS snip
         FROM hits, q ORDER BY rank DESC, seq DESC`;
       const rows = await all<MessageRow & { rank: number; snip: string }>(sql, [rooms, limit, ...q.params]);

@@ -33,7 +33,7 @@ test("migrations apply once; opening again applies nothing", async () => {
   try {
     expect(await migrate(pool)).toEqual([]);
     const { rows } = await pool.query("SELECT version FROM parlor_migrations ORDER BY version");
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2]);
   } finally {
     await pool.end();
   }
@@ -101,6 +101,12 @@ test("search: the search box language of the SQLite store, snippets with [ ], on
   expect(await texts("world lovely")).toEqual(["Hello world, the weather is lovely"]);
   expect(await texts("helicopter OR world AND cruel")).toEqual(["goodbye cruel world", "help me find the helicopter"]);
   expect(await texts("(helicopter OR world) NOT cruel")).toEqual(["Hello world, the weather is lovely", "help me find the helicopter"]);
+  // Like the SQLite store's porter/unicode61 index: stems, folded accents, no stop words.
+  await store.appendMessage({ room: "s3", user: ann, text: "We were running to the café" });
+  expect(await texts("run", ["s3"])).toEqual(["We were running to the café"]);
+  expect(await texts("cafe", ["s3"])).toEqual(["We were running to the café"]);
+  expect(await texts('"to the"', ["s3"])).toEqual(["We were running to the café"]);
+  expect((await store.search("CAFÉ", ["s3"], 10))[0].snippet).toContain("[café]");
   // What would be syntax errors elsewhere is searched as words, or matches nothing.
   expect(await texts('"unterminated AND (')).toEqual([]);
   expect(await texts("don't e-mail C++")).toEqual([]);
@@ -109,12 +115,12 @@ test("search: the search box language of the SQLite store, snippets with [ ], on
 });
 
 test("searchQuery builds parameterised tsquery SQL from the normalised expression", () => {
-  expect(searchQuery("hel* OR bye", 3)).toEqual({ sql: "(to_tsquery('simple', $3) || phraseto_tsquery('simple', $4))", params: ["'hel':*", "bye"] });
+  expect(searchQuery("hel* OR bye", 3)).toEqual({ sql: "(to_tsquery('parlor', $3) || phraseto_tsquery('parlor', $4))", params: ["'hel':*", "bye"] });
   expect(searchQuery('"e-mail ad"* x', 1)).toEqual({
-    sql: "((phraseto_tsquery('simple', $1) <-> to_tsquery('simple', $2)) && phraseto_tsquery('simple', $3))",
+    sql: "((phraseto_tsquery('parlor', $1) <-> to_tsquery('parlor', $2)) && phraseto_tsquery('parlor', $3))",
     params: ["e mail", "'ad':*", "x"],
   });
-  expect(searchQuery("a NOT b OR c", 1)!.sql).toBe("((phraseto_tsquery('simple', $1) && !!phraseto_tsquery('simple', $2)) || phraseto_tsquery('simple', $3))");
+  expect(searchQuery("a NOT b OR c", 1)!.sql).toBe("((phraseto_tsquery('parlor', $1) && !!phraseto_tsquery('parlor', $2)) || phraseto_tsquery('parlor', $3))");
   expect(searchQuery("  AND ( ", 1)).toBeUndefined();
 });
 
