@@ -10,7 +10,7 @@
  * - search: the same query language as SQLite (postgres-search.ts), never a
  *   syntax error; `ts_rank` for the score, `ts_headline` with `[` `]`.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { Pool } from "pg";
 import type { Logger } from "../logger";
 import type { DirectMessage, Message, SearchResult } from "../protocol";
@@ -60,6 +60,8 @@ const toDirect = (r: DirectRow): DirectMessage => ({
   ...(r.client_id === null ? {} : { clientId: r.client_id }),
 });
 
+/** Ids as the SQLite store makes them (ms in base 36, then 64 random bits): time-ordered, so the primary key index is appended to. */
+const newId = (prefix: string) => `${prefix}_${Date.now().toString(36).padStart(9, "0")}${randomBytes(8).toString("hex")}`;
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 const BIG = "9223372036854775807";
 
@@ -119,7 +121,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         const existing = await byClientId(input.room, input.user.id, input.clientId);
         if (existing) return { message: toMessage(existing), created: false };
       }
-      const params = [`m_${randomUUID()}`, input.room, input.user.id, input.user.name, input.text, Date.now(), input.clientId ?? null];
+      const params = [newId("m"), input.room, input.user.id, input.user.name, input.text, Date.now(), input.clientId ?? null];
       try {
         const row = (await pool.query<MessageRow>(APPEND, params)).rows[0];
         return { message: toMessage(row), created: true };
@@ -173,7 +175,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         `INSERT INTO direct_messages (id, pair, from_id, from_name, to_id, to_name, text, ts, client_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (from_id, to_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING *`,
-        [`d_${randomUUID()}`, pairKey(from.id, to.id), from.id, from.name, to.id, to.name, text, Date.now(), clientId ?? null],
+        [newId("d"), pairKey(from.id, to.id), from.id, from.name, to.id, to.name, text, Date.now(), clientId ?? null],
       );
       if (row) return { message: toDirect(row), created: true };
       // DO NOTHING waited for the concurrent duplicate to commit, so it is visible now.
