@@ -117,6 +117,32 @@ async function interleave(targets: Target[], slices: number, load: (clients: Cli
   return totals;
 }
 
+/**
+ * What one commit costs on this disk, per synchronous setting (µs, median of
+ * 200 one-row transactions): the baseline pays it per message, group commit
+ * per batch, so it sets the ratio as much as Parlor's code does.
+ */
+function commitCostUs(sync: Sync): number {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parlor-bench-commit-"));
+  const db = new Database(path.join(dir, "probe.db"));
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma(`synchronous = ${sync}`);
+    db.exec("CREATE TABLE t (x TEXT)");
+    const insert = db.prepare("INSERT INTO t VALUES (?)");
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      insert.run(`row ${i}`);
+      times.push((performance.now() - t0) * 1000);
+    }
+    return times.sort((a, b) => a - b)[100];
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** SIGKILLs the server and counts the rows it left: at least every acked message, or durability is broken. */
 async function stopAndCount(t: Target): Promise<number> {
   for (const c of t.clients) c.socket.close();
@@ -139,6 +165,8 @@ function print(title: string, rows: Row[]): void {
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   console.log(`durable: ${opts.clients} clients × ${opts.window} in flight; ${opts.seconds} s closed loop per configuration, ${opts["rate-seconds"]} s at ${opts.rate}/s per sync setting, interleaved in ${SLICE_S} s slices (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)})`);
+  const commitUs = { FULL: commitCostUs("FULL"), NORMAL: commitCostUs("NORMAL") };
+  console.log(`one-row commit on this disk (median): synchronous=FULL ${fmt(commitUs.FULL)} µs, NORMAL ${fmt(commitUs.NORMAL)} µs`);
   const configs: [Sync, boolean][] = [["FULL", true], ["FULL", false], ["NORMAL", true], ["NORMAL", false]];
   const targets = await Promise.all(configs.map(([sync, group]) => startTarget(sync, group)));
   try {
@@ -179,7 +207,7 @@ async function main(): Promise<void> {
       ["comparison", "parlor", "baseline", "ratio", "goal", "pass"],
       ratios.map((r) => [r.metric, fmt(r.parlor, 1), fmt(r.baseline, 1), `${r.ratio.toFixed(2)}×`, r.goal, r.pass === undefined ? "" : r.pass ? "yes" : "NO"]),
     );
-    const file = writeResult({ name: "durable", startedAt, params: { ...opts, sliceSeconds: SLICE_S }, results: { closed: closedRows, fixed: fixedRows }, ratios, notes });
+    const file = writeResult({ name: "durable", startedAt, params: { ...opts, sliceSeconds: SLICE_S }, results: { commitUs, closed: closedRows, fixed: fixedRows }, ratios, notes });
     console.log(`\n${notes.join("\n")}\nwrote ${path.relative(process.cwd(), file)}`);
   } finally {
     await Promise.all(targets.map((t) => t.server.stop()));
