@@ -1,7 +1,7 @@
 /**
  * Helpers for the attack tests: raw HTTP requests with headers a browser
- * would set (Origin), a raw WebSocket upgrade, and ack collection that
- * counts every answer an emit gets.
+ * would set (Origin), a raw WebSocket upgrade, and a counter of the ack
+ * packets a namespace receives.
  */
 import http from "node:http";
 import net from "node:net";
@@ -51,19 +51,6 @@ export function rawUpgrade(baseUrl: string, path: string, headers: Record<string
       ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
     ];
     socket.write(`${lines.join("\r\n")}\r\n\r\n`);
-  });
-}
-
-/** What an emit got through its callback: the answer, or an error (timeout or disconnect). */
-export interface EmitRecord {
-  answer?: unknown;
-  error?: Error;
-}
-
-/** Emits with a timed callback; settles exactly once, with the answer or the error. */
-export function emitRecorded(socket: Socket, timeoutMs: number, event: string, ...args: unknown[]): Promise<EmitRecord> {
-  return new Promise((resolve) => {
-    socket.timeout(timeoutMs).emit(event, ...args, (err: Error | null, answer: unknown) => resolve(err ? { error: err } : { answer }));
   });
 }
 
