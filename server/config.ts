@@ -15,7 +15,7 @@ const EnvSchema = z.object({
   PARLOR_DB: z.string().default("./data/parlor.db"),
   PARLOR_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, "PARLOR_SECRET must be at least 16 characters").optional()),
   /** Token lifetime in seconds (default 12 h). */
-  PARLOR_TOKEN_TTL: int(12 * 60 * 60),
+  PARLOR_TOKEN_TTL: z.coerce.number().int().min(1, "PARLOR_TOKEN_TTL must be at least 1 second").default(12 * 60 * 60),
   PARLOR_ALLOWED_ORIGINS: z.string().default(""),
   PARLOR_MAX_PAYLOAD: int(64 * 1024),
   PARLOR_RATE_PER_SEC: int(20),
