@@ -4,8 +4,10 @@
  * first bot of each game creates it and everyone joins — and keep their copy
  * of the world with the shared game-sync module. Prints, per client, deltas/s
  * and bytes/s received, next to what a full snapshot every tick would cost.
+ * By default every other bot of a game joins with `extrapolate: true`, so one
+ * run measures both kinds of delta on the same world.
  *
- *   npm run bots -- --games 10 --players 8 --seconds 30 [--url http://127.0.0.1:3000]
+ *   npm run bots -- --games 10 --players 8 --seconds 30 [--extrapolate mixed|on|off] [--url http://127.0.0.1:3000]
  *
  * `runBots` is also what the benchmark (bench/game.ts) drives.
  */
@@ -21,15 +23,22 @@ export interface BotOptions {
   games: number;
   players: number;
   seconds: number;
+  /** Which bots join with `extrapolate: true`: every other one of each game (default), all, or none. */
+  extrapolate?: ExtrapolateMode;
   /** Called once every bot is seated, right before the measured window starts. */
   onReady?(): void | Promise<void>;
   /** Called as the measured window ends, before the bots leave. */
   onWindowEnd?(): void | Promise<void>;
 }
 
+export type ExtrapolateMode = "mixed" | "on" | "off";
+export const EXTRAPOLATE_MODES: readonly ExtrapolateMode[] = ["mixed", "on", "off"];
+
 export interface BotStats {
   name: string;
   gameId: string;
+  /** Joined with `extrapolate: true` (dead reckoning between deltas). */
+  extrapolate: boolean;
   deltas: number;
   /** Bytes of `game:delta` packets, as framed on the wire. */
   deltaBytes: number;
@@ -62,8 +71,9 @@ class Bot {
   constructor(
     readonly name: string,
     private readonly token: string,
+    extrapolate: boolean,
   ) {
-    this.stats = { name, gameId: "", deltas: 0, deltaBytes: 0, totalBytes: 0, snapshotBytes: 0, ticks: 0 };
+    this.stats = { name, gameId: "", extrapolate, deltas: 0, deltaBytes: 0, totalBytes: 0, snapshotBytes: 0, ticks: 0 };
   }
 
   async connect(url: string): Promise<void> {
@@ -80,7 +90,7 @@ class Bot {
   }
 
   async join(gameId: string): Promise<void> {
-    const res = (await this.socket.timeout(10_000).emitWithAck("game:join", { gameId })) as Ack<GameJoinData>;
+    const res = (await this.socket.timeout(10_000).emitWithAck("game:join", { gameId, extrapolate: this.stats.extrapolate })) as Ack<GameJoinData>;
     if (!res.ok) throw new Error(`${this.name}: game:join ${res.error.code} ${res.error.message}`);
     this.stats.gameId = gameId;
     this.reset(res.data.state);
@@ -158,11 +168,13 @@ async function createSession(url: string, name: string): Promise<string> {
  */
 export async function runBots(opts: BotOptions): Promise<BotReport> {
   const bots: Bot[] = [];
+  const mode = opts.extrapolate ?? "mixed";
   try {
     for (let g = 0; g < opts.games; g++) {
       const seats = await Promise.all(
         Array.from({ length: opts.players }, async (_, p) => {
-          const bot = new Bot(`bot-${g}-${p}`, await createSession(opts.url, `bot-${g}-${p}`));
+          const extrapolate = mode === "on" || (mode === "mixed" && p % 2 === 1);
+          const bot = new Bot(`bot-${g}-${p}`, await createSession(opts.url, `bot-${g}-${p}`), extrapolate);
           bots.push(bot);
           await bot.connect(opts.url);
           return bot;
@@ -192,14 +204,14 @@ const stat = (values: number[]) => {
   return { mean, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
 };
 
-/** Per-client rates of a report: deltas/s, bytes/s, and the snapshot baseline. */
-export function summarize(report: BotReport) {
-  const per = (f: (s: BotStats) => number) => stat(report.clients.map((c) => f(c) / report.seconds));
-  const deltaBytes = report.clients.reduce((s, c) => s + c.deltaBytes, 0);
-  const snapshotBytes = report.clients.reduce((s, c) => s + c.snapshotBytes, 0);
+/** Per-client rates of some clients of a report: deltas/s, bytes/s, and the snapshot baseline. */
+function rates(clients: BotStats[], seconds: number) {
+  const per = (f: (s: BotStats) => number) => stat(clients.map((c) => f(c) / seconds));
+  const deltaBytes = clients.reduce((s, c) => s + c.deltaBytes, 0);
+  const snapshotBytes = clients.reduce((s, c) => s + c.snapshotBytes, 0);
   return {
-    clients: report.clients.length,
-    seconds: report.seconds,
+    clients: clients.length,
+    seconds,
     deltasPerSec: per((c) => c.deltas),
     deltaBytesPerSec: per((c) => c.deltaBytes),
     totalBytesPerSec: per((c) => c.totalBytes),
@@ -208,19 +220,37 @@ export function summarize(report: BotReport) {
   };
 }
 
+export type ClientRates = ReturnType<typeof rates>;
+
+/** A report's rates for all clients, and apart for those taking exact and extrapolated deltas (undefined when there were none). */
+export function summarize(report: BotReport): ClientRates & { exact?: ClientRates; extrapolated?: ClientRates } {
+  const of = (extrapolate: boolean) => {
+    const clients = report.clients.filter((c) => c.extrapolate === extrapolate);
+    return clients.length ? rates(clients, report.seconds) : undefined;
+  };
+  return { ...rates(report.clients, report.seconds), exact: of(false), extrapolated: of(true) };
+}
+
 /** The report as text: one row per client when there are few, the spread otherwise. */
 export function formatReport(report: BotReport): string {
   const s = summarize(report);
   const row = (label: string, d: number, db: number, tb: number, sb: number) =>
-    `${label.padEnd(16)}${d.toFixed(1).padStart(10)}${Math.round(db).toString().padStart(14)}${Math.round(tb).toString().padStart(14)}${Math.round(sb).toString().padStart(16)}`;
-  const lines = [`${"client".padEnd(16)}${"deltas/s".padStart(10)}${"delta B/s".padStart(14)}${"all B/s".padStart(14)}${"snapshot B/s".padStart(16)}`];
+    `${label.padEnd(22)}${d.toFixed(1).padStart(10)}${Math.round(db).toString().padStart(14)}${Math.round(tb).toString().padStart(14)}${Math.round(sb).toString().padStart(16)}`;
+  const lines = [`${"client".padEnd(22)}${"deltas/s".padStart(10)}${"delta B/s".padStart(14)}${"all B/s".padStart(14)}${"snapshot B/s".padStart(16)}`];
   if (report.clients.length <= 16) {
-    for (const c of report.clients) lines.push(row(c.name, c.deltas / s.seconds, c.deltaBytes / s.seconds, c.totalBytes / s.seconds, c.snapshotBytes / s.seconds));
+    for (const c of report.clients) {
+      const label = `${c.name}${c.extrapolate ? " (extr.)" : ""}`;
+      lines.push(row(label, c.deltas / s.seconds, c.deltaBytes / s.seconds, c.totalBytes / s.seconds, c.snapshotBytes / s.seconds));
+    }
   }
-  for (const k of ["mean", "min", "max"] as const) {
-    lines.push(row(`(${k})`, s.deltasPerSec[k], s.deltaBytesPerSec[k], s.totalBytesPerSec[k], s.snapshotBytesPerSec[k]));
+  for (const [kind, r] of [["exact", s.exact], ["extrapolated", s.extrapolated]] as const) {
+    if (!r) continue;
+    lines.push(row(`${kind} (mean)`, r.deltasPerSec.mean, r.deltaBytesPerSec.mean, r.totalBytesPerSec.mean, r.snapshotBytesPerSec.mean));
   }
-  lines.push(`${s.clients} clients, ${s.seconds.toFixed(1)} s; deltas are ${(s.deltaToSnapshotRatio * 100).toFixed(1)}% of full snapshots every tick`);
+  lines.push(`${s.clients} clients, ${s.seconds.toFixed(1)} s`);
+  for (const [kind, r] of [["exact", s.exact], ["extrapolated", s.extrapolated]] as const) {
+    if (r) lines.push(`${kind} deltas (${r.clients} clients) are ${(r.deltaToSnapshotRatio * 100).toFixed(1)}% of full snapshots every tick`);
+  }
   return lines.join("\n");
 }
 
@@ -231,9 +261,12 @@ async function main(): Promise<void> {
       games: { type: "string", default: "10" },
       players: { type: "string", default: "8" },
       seconds: { type: "string", default: "30" },
+      extrapolate: { type: "string", default: "mixed" },
     },
   });
-  const opts = { url: values.url, games: Number(values.games), players: Number(values.players), seconds: Number(values.seconds) };
+  const extrapolate = values.extrapolate as ExtrapolateMode;
+  if (!EXTRAPOLATE_MODES.includes(extrapolate)) throw new Error(`--extrapolate takes ${EXTRAPOLATE_MODES.join(", ")}`);
+  const opts = { url: values.url, games: Number(values.games), players: Number(values.players), seconds: Number(values.seconds), extrapolate };
   if (![opts.games, opts.players, opts.seconds].every((n) => Number.isFinite(n) && n > 0)) throw new Error("--games, --players and --seconds take positive numbers");
   // A stuck connection must not keep the script alive: it stops by itself whatever happens.
   setTimeout(() => {

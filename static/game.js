@@ -71,7 +71,7 @@
       const join = el("button", "", "Join");
       join.type = "button";
       join.disabled = g.players >= g.maxPlayers;
-      join.addEventListener("click", () => enter(request("game:join", { gameId: g.id })));
+      join.addEventListener("click", () => enter(request("game:join", { gameId: g.id, extrapolate: true })));
       td.append(join);
       tr.append(td);
       return tr;
@@ -90,7 +90,10 @@
   }
 
   // ---- game ------------------------------------------------------------
-  /** Takes a seat from a join or quickplay request; on failure (the game is gone or full) back to the lobby. */
+  /**
+   * Takes a seat from a join or quickplay request; on failure (the game is gone or full) back to the lobby.
+   * The page asks for extrapolated deltas: OrbsSync moves every player on by its velocity between them.
+   */
   async function enter(pending) {
     S.joining = true;
     const res = await pending;
@@ -201,7 +204,7 @@
       $("status").className = "status online";
       // After a reload or a dropped connection, take the held seat back (same playerId, same score).
       const gameId = (S.game && S.game.id) || sessionStorage.getItem(GAME_KEY);
-      if (gameId) enter(request("game:join", { gameId }));
+      if (gameId) enter(request("game:join", { gameId, extrapolate: true }));
       else toLobby();
     });
     socket.on("disconnect", () => {
@@ -228,13 +231,13 @@
       $("login-error").textContent = err.message;
     }
   });
-  $("quickplay").addEventListener("click", () => enter(request("game:quickplay", {})));
+  $("quickplay").addEventListener("click", () => enter(request("game:quickplay", { extrapolate: true })));
   $("create-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const name = $("create-name").value.trim();
     const res = await request("game:create", { ...(name ? { name } : {}), maxPlayers: Number($("create-seats").value) || 8 });
     if (!res.ok) return void ($("lobby-error").textContent = ackError(res));
-    enter(request("game:join", { gameId: res.data.game.id }));
+    enter(request("game:join", { gameId: res.data.game.id, extrapolate: true }));
   });
   $("leave").addEventListener("click", async () => {
     await request("game:leave", {});

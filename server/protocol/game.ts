@@ -16,10 +16,18 @@ export const GameCreate = z.strictObject({
   name: UserName.optional(),
   maxPlayers: z.number().int().min(2).max(16).optional(),
 });
+/**
+ * Addition: `extrapolate: true` asks for the smaller deltas of a client that
+ * moves every player on by its velocity between deltas (as static/game-sync.js
+ * does): `moved` then names a player only when that prediction breaks (its
+ * velocity changed or a wall stopped it). Left out or false, `moved` names
+ * every player whose position or velocity changed, as PROTOCOL.md says.
+ */
+const Extrapolate = z.boolean().optional();
 /** `game:join`: take a seat (or resume one held for this user) and get the full state. */
-export const GameJoin = z.strictObject({ gameId: z.string().min(1).max(64) });
+export const GameJoin = z.strictObject({ gameId: z.string().min(1).max(64), extrapolate: Extrapolate });
 /** `game:quickplay`: join the open game with the most players and a free seat, or a new one. */
-export const GameQuickplay = Empty;
+export const GameQuickplay = z.strictObject({ extrapolate: Extrapolate });
 /** `game:leave`: give up the seat now (no reservation). */
 export const GameLeave = Empty;
 /** `game:input`: the direction to move in from the next tick on; at most 60 per second are applied. */
@@ -30,6 +38,7 @@ export const GameInput = z.strictObject({
 
 export type GameCreateInput = z.input<typeof GameCreate>;
 export type GameJoinInput = z.input<typeof GameJoin>;
+export type GameQuickplayInput = z.input<typeof GameQuickplay>;
 export type GameInputInput = z.input<typeof GameInput>;
 export type Direction = z.output<typeof GameInput>["dir"];
 
@@ -69,7 +78,7 @@ export interface Snapshot {
   orbs: Orb[];
 }
 
-/** A player whose position or velocity changed in the tick. */
+/** A player whose position or velocity changed in the tick (with `extrapolate`: whose velocity changed, or a wall stopped it). */
 export type PlayerMove = Pick<Player, "id" | "x" | "y" | "vx" | "vy">;
 
 /**
@@ -110,7 +119,7 @@ export interface GameClientToServerEvents {
   /** Takes a seat (leaving any other game this connection is in); NOT_FOUND, CONFLICT when full. */
   "game:join": (payload: GameJoinInput, ack: AckCallback<GameJoinData>) => void;
   /** As `game:join`, in the fullest open game or a new one. */
-  "game:quickplay": (payload: NoPayload, ack: AckCallback<GameJoinData>) => void;
+  "game:quickplay": (payload: GameQuickplayInput, ack: AckCallback<GameJoinData>) => void;
   /** Gives up the seat; the others see the player in `left`. */
   "game:leave": (payload: NoPayload, ack: AckCallback<NoPayload>) => void;
   /** Movement intent; no ack. Inputs over 60 per second, or with a `seq` not above the last one, are dropped. */

@@ -9,7 +9,7 @@ import type { Direction, GameCreateInput, GameJoinData, GameSummary, User } from
 import { systemClock, type Clock } from "./clock";
 import { gameOptions, type GameOptions } from "./options";
 import { seededRandom, type Random } from "./rng";
-import { GameRoom, type TickObserver } from "./room";
+import { GameRoom, type SeatOptions, type TickObserver } from "./room";
 import type { GameConnection, GameTransport } from "./transport";
 
 export interface GameManagerInit {
@@ -93,12 +93,12 @@ export class GameManager {
    * Seats the user in `gameId` on `connection`, leaving the game the
    * connection was in (only once the new seat is sure). NOT_FOUND, CONFLICT.
    */
-  join(gameId: string, user: User, connection: GameConnection): GameJoinData {
+  join(gameId: string, user: User, connection: GameConnection, options: SeatOptions = {}): GameJoinData {
     const room = this.rooms.get(gameId);
     if (!room) throw new AppError("NOT_FOUND", "no such game", { gameId });
     room.assertCanSeat(user.id);
     if (connection.seat && connection.seat.gameId !== gameId) this.leave(connection);
-    const { playerId, state } = room.join(user, connection);
+    const { playerId, state } = room.join(user, connection, options);
     return { game: room.summary(), playerId, state };
   }
 
@@ -106,14 +106,14 @@ export class GameManager {
    * Matchmaking: a seat the user already holds, else the open game with the
    * most players and a free seat (the oldest on a tie), else a new game.
    */
-  quickplay(user: User, connection: GameConnection): GameJoinData {
+  quickplay(user: User, connection: GameConnection, options: SeatOptions = {}): GameJoinData {
     let best: GameRoom | undefined;
     for (const room of this.rooms.values()) {
-      if (room.hasSeatFor(user.id)) return this.join(room.id, user, connection);
+      if (room.hasSeatFor(user.id)) return this.join(room.id, user, connection, options);
       if (room.playerCount >= room.maxPlayers) continue;
       if (!best || room.playerCount > best.playerCount) best = room;
     }
-    return this.join((best ?? this.create()).id, user, connection);
+    return this.join((best ?? this.create()).id, user, connection, options);
   }
 
   /** The connection gives up its seat, if it has one. */

@@ -6,5 +6,5 @@ import type { GameContext } from "./context";
 export const quickplay = defineEvent({
   event: "game:quickplay",
   schema: GameQuickplay,
-  handle: (_input, ctx: GameContext): GameJoinData => ctx.games.quickplay(ctx.user, ctx.connection),
+  handle: ({ extrapolate }, ctx: GameContext): GameJoinData => ctx.games.quickplay(ctx.user, ctx.connection, { extrapolate }),
 });

@@ -29,6 +29,13 @@ interface Seat {
   /** `seq` of the last applied input, and of the last one the client was told about. */
   ackSeq: number;
   sentAckSeq: number;
+  /** The connection moves players on by velocity itself: it gets the extrapolated deltas. */
+  extrapolate: boolean;
+}
+
+/** How a connection wants its deltas (the `extrapolate` addition of `game:join` / `game:quickplay`). */
+export interface SeatOptions {
+  extrapolate?: boolean;
 }
 
 /** Tick instrumentation (the benchmark); measuring costs nothing while `enabled` is false. */
@@ -117,7 +124,7 @@ export class GameRoom {
    * on `connection`, which then receives the game's events. The connection
    * gets `game:state` now and deltas from the next tick on.
    */
-  join(user: User, connection: GameConnection): RoomJoin {
+  join(user: User, connection: GameConnection, options: SeatOptions = {}): RoomJoin {
     this.assertCanSeat(user.id);
     let seat = this.seatsByUser.get(user.id);
     const resumed = seat !== undefined;
@@ -134,6 +141,7 @@ export class GameRoom {
         pendingSeq: 0,
         ackSeq: 0,
         sentAckSeq: 0,
+        extrapolate: false,
       };
       this.seats.set(seat.playerId, seat);
       this.seatsByUser.set(user.id, seat);
@@ -143,6 +151,7 @@ export class GameRoom {
     }
     seat.connection = connection;
     seat.reservedUntil = Infinity;
+    seat.extrapolate = options.extrapolate === true;
     // A (re)joining client numbers its inputs afresh.
     seat.lastSeq = seat.ackSeq = seat.sentAckSeq = seat.pendingSeq = 0;
     seat.pending = undefined;
@@ -272,10 +281,11 @@ export class GameRoom {
   }
 
   private sendDeltas(): void {
-    const body = this.world.takeChanges();
+    const changes = this.world.takeChanges();
     const tick = this.world.tick;
     for (const seat of this.seats.values()) {
       if (!seat.connection) continue;
+      const body = seat.extrapolate ? changes?.extrapolated : changes?.exact;
       if (!body && seat.ackSeq === seat.sentAckSeq) continue;
       seat.sentAckSeq = seat.ackSeq;
       this.init.transport.toConnection(seat.connection.id, "game:delta", body ? { ...body, ackSeq: seat.ackSeq } : { tick, ackSeq: seat.ackSeq });

@@ -9,6 +9,9 @@
  * per tick. A player is "moved" in a tick when its position or its velocity
  * changed (PROTOCOL.md: a delta carries what changed), so a client that just
  * applies deltas has the server's state; a standing player costs nothing.
+ * For clients that extrapolate (the `extrapolate` addition), a player is
+ * "steered" only when `x + vx / tickHz` stops being exact: its velocity
+ * changed or a wall stopped it. Every steered player is also moved.
  */
 import type { GameDelta, Orb, Player, PlayerMove, Snapshot } from "../../protocol";
 import type { GameOptions } from "./options";
@@ -23,6 +26,14 @@ export interface SimPlayer extends Player {
 /** Everything in a `game:delta` except the per-recipient `ackSeq`. */
 export type DeltaBody = Omit<GameDelta, "ackSeq">;
 
+/** One tick's changes for both kinds of client; they differ only in `moved`. */
+export interface TickChanges {
+  /** Every player whose position or velocity changed. */
+  exact: DeltaBody;
+  /** Only players a client moving everyone on by velocity would get wrong; undefined when that leaves nothing to say. */
+  extrapolated: DeltaBody | undefined;
+}
+
 const toPlayer = (p: SimPlayer): Player => ({ id: p.id, name: p.name, x: p.x, y: p.y, vx: p.vx, vy: p.vy, score: p.score });
 const toMove = (p: SimPlayer): PlayerMove => ({ id: p.id, x: p.x, y: p.y, vx: p.vx, vy: p.vy });
 
@@ -34,6 +45,7 @@ export class World {
   private nextOrbId = 1;
   private readonly joined = new Set<string>();
   private readonly moved = new Set<string>();
+  private readonly steered = new Set<string>();
   private readonly scored = new Set<string>();
   private readonly spawned = new Set<string>();
   private left: string[] = [];
@@ -71,6 +83,7 @@ export class World {
     if (!this.players.delete(id)) return;
     this.joined.delete(id);
     this.moved.delete(id);
+    this.steered.delete(id);
     this.scored.delete(id);
     this.left.push(id);
   }
@@ -105,7 +118,11 @@ export class World {
       // Against a wall the player stops on that axis: clients must not extrapolate into it.
       const vx = x === tx ? p.dirX * step * tickHz : 0;
       const vy = y === ty ? p.dirY * step * tickHz : 0;
-      if (x !== p.x || y !== p.y || vx !== p.vx || vy !== p.vy) this.moved.add(p.id);
+      const changedVelocity = vx !== p.vx || vy !== p.vy;
+      if (changedVelocity || x !== p.x || y !== p.y) this.moved.add(p.id);
+      // What a client moving the player on by its last velocity computes.
+      const predicted = x === p.x + p.vx / tickHz && y === p.y + p.vy / tickHz;
+      if (changedVelocity || !predicted) this.steered.add(p.id);
       p.x = x;
       p.y = y;
       p.vx = vx + 0; // no -0 on the wire
@@ -129,6 +146,7 @@ export class World {
       p.vx = 0;
       p.vy = 0;
       this.moved.add(p.id);
+      this.steered.add(p.id);
     }
   }
 
@@ -167,16 +185,12 @@ export class World {
   }
 
   /** What changed since the last call (empty parts left out), or undefined when nothing did. */
-  takeChanges(): DeltaBody | undefined {
+  takeChanges(): TickChanges | undefined {
     if (!this.joined.size && !this.moved.size && !this.scored.size && !this.spawned.size && !this.left.length && !this.removed.length) {
       return undefined;
     }
     const body: DeltaBody = { tick: this.tick };
     if (this.joined.size) body.joined = [...this.joined].map((id) => toPlayer(this.players.get(id)!));
-    const moved: PlayerMove[] = [];
-    // A joined player's entry already carries its current position.
-    for (const id of this.moved) if (!this.joined.has(id)) moved.push(toMove(this.players.get(id)!));
-    if (moved.length) body.moved = moved;
     if (this.left.length) body.left = this.left;
     if (this.spawned.size) body.spawned = [...this.spawned].map((id) => ({ ...this.orbs.get(id)! }));
     if (this.removed.length) body.removed = this.removed;
@@ -185,17 +199,29 @@ export class World {
       for (const id of this.scored) if (!this.joined.has(id)) scores[id] = this.players.get(id)!.score;
       if (Object.keys(scores).length) body.scores = scores;
     }
+    const moved = this.moves(this.moved);
+    const steered = this.steered.size === this.moved.size ? moved : this.moves(this.steered);
+    const exact = moved.length ? { ...body, moved } : body;
+    const extrapolated = steered.length ? { ...body, moved: steered } : Object.keys(body).length > 1 ? body : undefined;
     this.clearChanges();
-    return body;
+    return { exact, extrapolated };
   }
 
   clearChanges(): void {
     this.joined.clear();
     this.moved.clear();
+    this.steered.clear();
     this.scored.clear();
     this.spawned.clear();
     this.left = [];
     this.removed = [];
+  }
+
+  /** `moved` entries of `ids`, leaving out joiners (their `joined` entry already has the position). */
+  private moves(ids: Set<string>): PlayerMove[] {
+    const out: PlayerMove[] = [];
+    for (const id of ids) if (!this.joined.has(id)) out.push(toMove(this.players.get(id)!));
+    return out;
   }
 
   private removeOrb(id: string): void {

@@ -37,6 +37,8 @@ test.each([
   ["game:join", {}, "gameId"],
   ["game:join", { gameId: 5 }, "gameId"],
   ["game:quickplay", { now: 1 }, "(payload)"],
+  ["game:quickplay", { extrapolate: "yes" }, "extrapolate"],
+  ["game:join", { gameId: "g1", extrapolate: 1 }, "extrapolate"],
   ["game:input", { seq: 1, dir: { x: 2, y: 0 } }, "dir.x"],
   ["game:input", { seq: -1, dir: { x: 0, y: 0 } }, "seq"],
   ["game:input", { seq: 1, dir: { x: 0, y: 0 }, x: 10 }, "(payload)"],

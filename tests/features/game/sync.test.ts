@@ -1,7 +1,8 @@
 /**
  * Over real sockets: a client's join snapshot with every delta (and resync
  * snapshot) it received applied in order, with the shared game-sync module,
- * equals the server's state at that tick.
+ * equals the server's state at that tick; for a client that asked for
+ * extrapolated deltas too, with far fewer `moved` entries.
  */
 import type { GameJoinData, Snapshot } from "../../../server/protocol";
 import { emitAck, okData, setup, type TestServer } from "../../helpers";
@@ -12,16 +13,64 @@ let t: TestServer;
 beforeEach(async () => (t = await setup({ gameRestartMs: 200 })));
 afterEach(() => t.cleanup());
 
-test("snapshot + deltas received = the server's state at each tick", async () => {
+/** What replaying one client's events gave: how many ticks matched the server, resync snapshots, `moved` entries received, the final state. */
+interface Replay {
+  compared: number;
+  resyncs: number;
+  movedEntries: number;
+  state: SyncState;
+}
+
+/**
+ * Replays what a client received and compares it with the server at every
+ * tick from its join on; between deltas the client moves players on by
+ * their velocity itself (`advance`), as game-sync does.
+ */
+function replay(events: { event: string; payload: unknown }[], serverAt: Map<number, Snapshot>): Replay {
+  let state: SyncState | undefined;
+  let joinTick = -1;
+  let compared = 0;
+  let resyncs = 0;
+  let movedEntries = 0;
+  const compareAt = (tick: number) => {
+    const server = serverAt.get(tick);
+    if (!server || tick <= joinTick) return; // the join snapshot is taken between ticks
+    advance(state!, tick);
+    expect(toSnapshot(state!)).toEqual(server);
+    compared++;
+  };
+  for (const { event, payload } of events) {
+    if (event !== "game:state" && event !== "game:delta") continue;
+    const { tick } = payload as { tick: number };
+    if (state) for (let t = state.tick + 1; t < tick; t++) compareAt(t);
+    if (event === "game:state") {
+      state = fromSnapshot(payload as Snapshot);
+      if (joinTick < 0) joinTick = tick;
+      resyncs++;
+    } else {
+      const delta = payload as Parameters<typeof applyDelta>[1];
+      movedEntries += delta.moved?.length ?? 0;
+      applyDelta(state!, delta);
+    }
+    compareAt(tick);
+  }
+  return { compared, resyncs, movedEntries, state: state! };
+}
+
+test("snapshot + deltas received = the server's state at each tick, for exact and for extrapolating clients", async () => {
   const room = t.parlor.games.create({ name: "sync" }, { orbCap: 60, winScore: 4 });
   const serverAt = new Map<number, Snapshot>();
   const stop = t.parlor.games.observe((r) => {
     if (r === room) serverAt.set(r.world.tick, r.snapshot());
   });
 
+  // Two watchers: one takes deltas as PROTOCOL.md describes them, one asks for the extrapolated kind.
   const watcher = await t.connectPlayer("Watcher");
   const rec = record(watcher.socket);
   okData(await emitAck<GameJoinData>(watcher.socket, "game:join", { gameId: room.id }));
+  const reckoner = await t.connectPlayer("Reckoner");
+  const reckoned = record(reckoner.socket);
+  okData(await emitAck<GameJoinData>(reckoner.socket, "game:join", { gameId: room.id, extrapolate: true }));
   const players = await Promise.all(["Ada", "Bob", "Cyd"].map((n) => t.connectPlayer(n)));
   const seated = await Promise.all(players.map((p) => emitAck<GameJoinData>(p.socket, "game:join", { gameId: room.id }).then(okData)));
 
@@ -39,34 +88,15 @@ test("snapshot + deltas received = the server's state at each tick", async () =>
   await sleep(150);
   stop();
 
-  // Replay what the watcher received and compare with the server at every tick from the first
-  // delta on; between deltas the client moves players on by itself (dead reckoning).
-  let state: SyncState | undefined;
-  let joinTick = -1;
-  let compared = 0;
-  let resyncs = 0;
-  const compareAt = (tick: number) => {
-    const server = serverAt.get(tick);
-    if (!server || tick <= joinTick) return; // the join snapshot is taken between ticks
-    advance(state!, tick);
-    expect(toSnapshot(state!)).toEqual(server);
-    compared++;
-  };
-  for (const { event, payload } of rec.events) {
-    if (event !== "game:state" && event !== "game:delta") continue;
-    const { tick } = payload as { tick: number };
-    if (state) for (let t = state.tick + 1; t < tick; t++) compareAt(t);
-    if (event === "game:state") {
-      state = fromSnapshot(payload as Snapshot);
-      if (joinTick < 0) joinTick = tick;
-      resyncs++;
-    } else {
-      applyDelta(state!, payload as Parameters<typeof applyDelta>[1]);
-    }
-    compareAt(tick);
+  const exact = replay(rec.events, serverAt);
+  const extrapolated = replay(reckoned.events, serverAt);
+  for (const r of [exact, extrapolated]) {
+    expect(r.compared).toBeGreaterThan(30);
+    expect(r.resyncs).toBeGreaterThanOrEqual(2); // join + at least one new round
+    expect(toSnapshot(r.state).players.map((p) => p.name)).toEqual(["Watcher", "Reckoner", "Ada", "Bob"]);
   }
-  expect(compared).toBeGreaterThan(30);
   expect(rec.events.some((e) => e.event === "game:over")).toBe(true);
-  expect(resyncs).toBeGreaterThanOrEqual(2); // join + at least one new round
-  expect(toSnapshot(state!).players.map((p) => p.name)).toEqual(["Watcher", "Ada", "Bob"]);
+  // Hunters go straight for a while: most of their moves are predictable.
+  expect(extrapolated.movedEntries).toBeGreaterThan(0);
+  expect(extrapolated.movedEntries).toBeLessThan(exact.movedEntries / 2);
 });

@@ -22,7 +22,7 @@ describe("movement", () => {
     w.setDirection(a.id, 1, 0);
     w.step(true);
     expect(a).toMatchObject({ x: 510, y: 500, vx: 200, vy: 0 });
-    expect(w.takeChanges()).toEqual({ tick: 1, moved: [{ id: a.id, x: 510, y: 500, vx: 200, vy: 0 }] });
+    expect(w.takeChanges()?.exact).toEqual({ tick: 1, moved: [{ id: a.id, x: 510, y: 500, vx: 200, vy: 0 }] });
     expect(b.vx).toBe(0);
   });
 
@@ -40,14 +40,14 @@ describe("movement", () => {
     w.takeChanges();
     w.setDirection(a.id, 0, 1);
     w.step(true);
-    expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 500, y: 510, vx: 0, vy: 200 }]);
+    expect(w.takeChanges()?.exact.moved).toEqual([{ id: a.id, x: 500, y: 510, vx: 0, vy: 200 }]);
     for (let i = 0; i < 5; i++) {
       w.step(true);
-      expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 500, y: 520 + 10 * i, vx: 0, vy: 200 }]);
+      expect(w.takeChanges()?.exact.moved).toEqual([{ id: a.id, x: 500, y: 520 + 10 * i, vx: 0, vy: 200 }]);
     }
     w.setDirection(a.id, 0, 0);
     w.step(true);
-    expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 500, y: 560, vx: 0, vy: 0 }]);
+    expect(w.takeChanges()?.exact.moved).toEqual([{ id: a.id, x: 500, y: 560, vx: 0, vy: 0 }]);
     w.step(true);
     expect(w.takeChanges()).toBeUndefined();
   });
@@ -60,9 +60,45 @@ describe("movement", () => {
     w.step(true);
     w.takeChanges();
     w.step(true); // 25 -> 20 (clamped)
-    expect(w.takeChanges()?.moved).toEqual([{ id: a.id, x: 20, y: 500, vx: 0, vy: 0 }]);
+    expect(w.takeChanges()?.exact.moved).toEqual([{ id: a.id, x: 20, y: 500, vx: 0, vy: 0 }]);
     w.step(true);
     expect(w.takeChanges()).toBeUndefined();
+  });
+
+  test("for extrapolating clients a player is named once per change of velocity, and a client moving it on by velocity agrees", () => {
+    const w = world();
+    const a = place(w, w.addPlayer("Ada").id, 500, 500);
+    const b = place(w, w.addPlayer("Bob").id, 100, 100);
+    w.takeChanges();
+    w.setDirection(a.id, 0, 1);
+    w.setDirection(b.id, 1, 1);
+    w.step(true);
+    expect(w.takeChanges()?.extrapolated?.moved).toEqual([
+      { id: a.id, x: 500, y: 510, vx: 0, vy: 200 },
+      { id: b.id, x: 107, y: 107, vx: 140, vy: 140 },
+    ]);
+    for (let i = 0; i < 5; i++) {
+      w.step(true);
+      const changes = w.takeChanges()!;
+      expect(changes.exact.moved).toHaveLength(2);
+      expect(changes.extrapolated).toBeUndefined();
+    }
+    // 510 + 200 × 5 / 20 and 107 + 140 × 5 / 20: exactly where every client has them.
+    expect([a.y, b.x, b.y]).toEqual([560, 142, 142]);
+    w.setDirection(a.id, 0, 0);
+    w.step(true);
+    expect(w.takeChanges()?.extrapolated?.moved).toEqual([{ id: a.id, x: 500, y: 560, vx: 0, vy: 0 }]);
+  });
+
+  test("for extrapolating clients a wall stop is named, since moving on by velocity would be wrong", () => {
+    const w = world();
+    const a = place(w, w.addPlayer("Ada").id, 45, 500);
+    w.setDirection(a.id, -1, 0);
+    w.step(true);
+    w.step(true);
+    w.takeChanges();
+    w.step(true); // 25 -> 20 (clamped), not 15
+    expect(w.takeChanges()?.extrapolated?.moved).toEqual([{ id: a.id, x: 20, y: 500, vx: 0, vy: 0 }]);
   });
 
   test("a step that is not moving (round over) only counts the tick", () => {
@@ -88,7 +124,7 @@ describe("orbs, collision and scoring", () => {
     w.step(true);
     expect(a.score).toBe(1);
     expect(w.orbs.has(orb.id)).toBe(false);
-    const changes = w.takeChanges()!;
+    const changes = w.takeChanges()!.exact;
     expect(changes.removed).toEqual([orb.id]);
     expect(changes.scores).toEqual({ [a.id]: 1 });
     // The cap is topped up, one orb per step.
@@ -125,7 +161,7 @@ describe("orbs, collision and scoring", () => {
     orb.x = a.x;
     orb.y = a.y;
     w.step(true); // eats it, spawns another
-    const changes = w.takeChanges()!;
+    const changes = w.takeChanges()!.exact;
     expect(changes.removed).toBeUndefined();
     expect(changes.spawned?.map((o) => o.id)).not.toContain(orb.id);
   });
