@@ -10,7 +10,10 @@
  * servers run side by side and the load visits them in turn, one-second
  * slice by slice: every configuration sees the same conditions.
  *
- *   npm run bench:durable [-- --seconds 5 --clients 32 --window 1 --rate 1000 --rate-seconds 4]
+ *   npm run bench:durable [-- --seconds 10 --clients 32 --window 1 --rate 1000 --rate-seconds 4 --cpu-prof]
+ *
+ * `--cpu-prof` profiles the group-commit synchronous=FULL server and prints
+ * where its CPU time goes (profile in bench/results/durable-prof/).
  *
  * Goal: group commit ≥ 5× the one-transaction-per-message throughput with
  * synchronous=FULL (the default), and ack p99 ≤ 10 ms at 1,000 msgs/s.
@@ -21,6 +24,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchArgs } from "./lib/args";
+import { summarizeProfile } from "./lib/profile";
 import { ratio, writeResult, type Ratio } from "./lib/results";
 import { startServer, type ServerProcess } from "./lib/server";
 import { Histogram } from "./lib/stats";
@@ -30,18 +34,20 @@ import { closedLoop, connectClients, fixedRate, type Client, type LoadResult } f
 
 const opts = benchArgs({
   /** Closed-loop seconds per configuration (four configurations, in 1 s slices). */
-  seconds: 5,
+  seconds: 10,
   clients: 32,
   /** Sends each client keeps in flight. */
   window: 1,
   rate: 1000,
   /** Fixed-rate seconds per synchronous setting. */
   "rate-seconds": 4,
+  "cpu-prof": false,
 });
 type Sync = "FULL" | "NORMAL";
 /** What Parlor ships with (PARLOR_SQLITE_SYNC default). */
 const DEFAULT_SYNC: Sync = "FULL";
 const SLICE_S = 1;
+const PROF_DIR = path.resolve(__dirname, "results", "durable-prof");
 
 interface Target {
   sync: Sync;
@@ -88,7 +94,12 @@ type Row = ReturnType<Totals["row"]>;
 
 async function startTarget(sync: Sync, group: boolean): Promise<Target> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "parlor-bench-durable-"));
+  // The profiled server stops with SIGTERM, so V8 can write the profile (Parlor commits what is pending on the way out).
+  const profiled = opts["cpu-prof"] && group && sync === DEFAULT_SYNC;
+  if (profiled) fs.rmSync(PROF_DIR, { recursive: true, force: true });
   const server = await startServer("parlor", {
+    nodeArgs: profiled ? ["--cpu-prof", "--cpu-prof-dir", PROF_DIR] : [],
+    graceful: profiled,
     env: {
       PARLOR_DB: path.join(dataDir, "parlor.db"),
       PARLOR_SQLITE_SYNC: sync,
@@ -209,6 +220,7 @@ async function main(): Promise<void> {
     );
     const file = writeResult({ name: "durable", startedAt, params: { ...opts, sliceSeconds: SLICE_S }, results: { commitUs, closed: closedRows, fixed: fixedRows }, ratios, notes });
     console.log(`\n${notes.join("\n")}\nwrote ${path.relative(process.cwd(), file)}`);
+    if (opts["cpu-prof"]) console.log(`\nCPU profile, group commit synchronous=${DEFAULT_SYNC}:\n${summarizeProfile(PROF_DIR, 25)}`);
   } finally {
     await Promise.all(targets.map((t) => t.server.stop()));
     for (const t of targets) fs.rmSync(t.dataDir, { recursive: true, force: true });
