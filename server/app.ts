@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Server } from "socket.io";
+import { knownUsers } from "./auth/known-users";
 import { resolveSecret } from "./auth/secret";
 import { createTokenSigner } from "./auth/tokens";
 import type { Config } from "./config";
@@ -76,16 +77,9 @@ export async function createParlor(config: Config): Promise<Parlor> {
   const startedAt = Date.now();
   let shuttingDown = false;
 
-  // A token binds id and name, so a user stored once needs no durable write on
-  // every handshake (that write, waiting for fsync, halved the handshake rate).
-  // Bounded: past the cap the set starts over and users are simply stored again.
-  const storedUsers = new Set<string>();
-  const rememberUser = async (user: User) => {
-    if (storedUsers.has(user.id)) return;
-    await store.saveUser(user);
-    if (storedUsers.size >= 100_000) storedUsers.clear();
-    storedUsers.add(user.id);
-  };
+  // Users are stored once per process, first-time users in shared writes (see known-users.ts).
+  const users = knownUsers(store);
+  const rememberUser = (user: User) => users.remember(user);
   // With Redis the rate limits are per user across the cluster, not per node.
   const security = createSecurity(config, log, redis ? { redis: { client: redis.client, useRedisPackage: true } } : {});
   const app = createExpressApp(
@@ -204,6 +198,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
         // Last, after io: no new event can arrive. close() commits the writes
         // already queued; a write attempted later fails, and its client, having
         // no ack, retries with the same clientId on the next server.
+        await users.flush().catch((err) => log.warn({ err }, "shutdown: storing signed-in users failed"));
         await store.close();
         await redis?.close();
         log.info("shutdown complete");

@@ -47,8 +47,11 @@ export function attachChat(nsp: Namespace, deps: ChatDeps): void {
   nsp.on("connection", (socket) => {
     // Every line about this connection carries its socket and user id.
     const log = deps.log.child({ socket: socket.id, user: socket.data.user.id });
-    log.debug({ recovered: socket.recovered, transport: socket.conn.transport.name }, "chat connected");
-    socket.once("disconnect", (reason) => log.debug({ reason }, "chat disconnected"));
+    if (log.isLevelEnabled("debug")) {
+      // Only then: a listener per connection is memory every idle socket pays for.
+      log.debug({ recovered: socket.recovered, transport: socket.conn.transport.name }, "chat connected");
+      socket.once("disconnect", (reason) => log.debug({ reason }, "chat disconnected"));
+    }
     const ctx: ChatContext = {
       user: socket.data.user,
       connection: {

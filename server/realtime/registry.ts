@@ -53,6 +53,14 @@ export function validationDetails(error: z.ZodError): { field: string; issues: {
   return { field: issues[0]?.path ?? "(payload)", issues };
 }
 
+/** Event name -> definition, built once per event list and shared by every socket (not a Map per connection). */
+const tables = new WeakMap<readonly EventDefinition<any, any, any>[], Map<string, EventDefinition<any, any, any>>>();
+function eventTable<Ctx>(events: readonly EventDefinition<Ctx, any, any>[]): Map<string, EventDefinition<Ctx, any, any>> {
+  let table = tables.get(events);
+  if (!table) tables.set(events, (table = new Map(events.map((e) => [e.event, e]))));
+  return table;
+}
+
 /**
  * Wires `events` to `socket`. `ctx` is built once per socket.
  *
@@ -66,7 +74,7 @@ export function registerEvents<Ctx>(
   log: Logger,
   hooks: RegistryHooks<Ctx> = {},
 ): void {
-  const table = new Map(events.map((e) => [e.event, e]));
+  const table = eventTable(events);
 
   socket.onAny((event: unknown, ...args: unknown[]) => {
     const last = args[args.length - 1];
