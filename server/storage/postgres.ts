@@ -10,64 +10,19 @@
  * - search: the same query language as SQLite (postgres-search.ts), never a
  *   syntax error; `ts_rank` for the score, `ts_headline` with `[` `]`.
  */
-import { randomBytes } from "node:crypto";
 import { Pool } from "pg";
 import type { Logger } from "../logger";
-import type { DirectMessage, Message, SearchResult } from "../protocol";
+import type { SearchResult } from "../protocol";
 import { migrate } from "./postgres-schema";
 import { FTS_CONFIG, searchQuery } from "./postgres-search";
-import type { MessageStore, Page } from "./types";
+import { newId, pageFromNewest, pairKey, toDirect, toMessage, type DirectRow, type MessageRow as SqlMessageRow } from "./rows";
+import type { MessageStore } from "./types";
 
-interface MessageRow {
-  id: string;
-  room: string;
-  seq: string;
-  user_id: string;
-  user_name: string;
-  text: string;
-  ts: string;
-  client_id: string | null;
-}
+/** BIGINT columns (seq, ts) arrive as strings. */
+type MessageRow = SqlMessageRow<string>;
+type DirectMessageRow = DirectRow<string>;
 
-interface DirectRow {
-  id: string;
-  from_id: string;
-  from_name: string;
-  to_id: string;
-  to_name: string;
-  text: string;
-  ts: string;
-  client_id: string | null;
-}
-
-// BIGINT columns arrive as strings (pg does not guess at precision); seq and ms timestamps fit a double.
-const toMessage = (r: MessageRow): Message => ({
-  id: r.id,
-  room: r.room,
-  seq: Number(r.seq),
-  user: { id: r.user_id, name: r.user_name },
-  text: r.text,
-  ts: Number(r.ts),
-  ...(r.client_id === null ? {} : { clientId: r.client_id }),
-});
-
-const toDirect = (r: DirectRow): DirectMessage => ({
-  id: r.id,
-  from: { id: r.from_id, name: r.from_name },
-  to: { id: r.to_id, name: r.to_name },
-  text: r.text,
-  ts: Number(r.ts),
-  ...(r.client_id === null ? {} : { clientId: r.client_id }),
-});
-
-/** Ids as the SQLite store makes them (ms in base 36, then 64 random bits): time-ordered, so the primary key index is appended to. */
-const newId = (prefix: string) => `${prefix}_${Date.now().toString(36).padStart(9, "0")}${randomBytes(8).toString("hex")}`;
-const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 const BIG = "9223372036854775807";
-
-function pageFromNewest<R, T>(rows: R[], limit: number, map: (r: R) => T): Page<T> {
-  return { items: rows.slice(0, limit).reverse().map(map), hasMore: rows.length > limit };
-}
 
 const isUniqueViolation = (err: unknown, constraint: string) =>
   typeof err === "object" && err !== null && (err as { code?: string }).code === "23505" && (err as { constraint?: string }).constraint === constraint;
@@ -112,7 +67,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const byClientId = (room: string, userId: string, clientId: string) =>
     one<MessageRow>("SELECT * FROM messages WHERE room = $1 AND user_id = $2 AND client_id = $3", [room, userId, clientId]);
   const directByClientId = (from: string, to: string, clientId: string) =>
-    one<DirectRow>("SELECT * FROM direct_messages WHERE from_id = $1 AND to_id = $2 AND client_id = $3", [from, to, clientId]);
+    one<DirectMessageRow>("SELECT * FROM direct_messages WHERE from_id = $1 AND to_id = $2 AND client_id = $3", [from, to, clientId]);
 
   return {
     async appendMessage(input) {
@@ -171,7 +126,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         const existing = await directByClientId(from.id, to.id, clientId);
         if (existing) return { message: toDirect(existing), created: false };
       }
-      const row = await one<DirectRow>(
+      const row = await one<DirectMessageRow>(
         `INSERT INTO direct_messages (id, pair, from_id, from_name, to_id, to_name, text, ts, client_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (from_id, to_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING *`,
@@ -184,7 +139,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
       return { message: toDirect(winner), created: false };
     },
     async directHistory(a, b, before, limit) {
-      const rows = await all<DirectRow>(
+      const rows = await all<DirectMessageRow>(
         "SELECT * FROM direct_messages WHERE pair = $1 AND ts < $2 ORDER BY ts DESC, serial DESC LIMIT $3",
         [pairKey(a, b), before ?? BIG, limit + 1],
       );

@@ -14,12 +14,12 @@
  *   commits, though the file stays consistent.
  */
 import Database from "better-sqlite3";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../errors";
 import type { DirectMessage, Message, SearchResult } from "../protocol";
 import { createWriteQueue, type CommitStats } from "./group-commit";
+import { newId, pageFromNewest, pairKey, toDirect, toMessage, type DirectRow, type MessageRow } from "./rows";
 import { migrateSqlite } from "./sqlite-schema";
 import { toFtsQuery } from "./sqlite-fts-query";
 import type { MessageStore, NewDirectMessage, NewMessage, Page, Stored } from "./types";
@@ -38,63 +38,6 @@ export interface SqliteStoreOptions {
 /** The SQLite store: a MessageStore plus commit counters (tests, benchmark). */
 export interface SqliteStore extends MessageStore {
   commitStats(): CommitStats;
-}
-
-interface MessageRow {
-  id: string;
-  room: string;
-  seq: number;
-  user_id: string;
-  user_name: string;
-  text: string;
-  ts: number;
-  client_id: string | null;
-}
-
-interface DirectRow {
-  id: string;
-  from_id: string;
-  from_name: string;
-  to_id: string;
-  to_name: string;
-  text: string;
-  ts: number;
-  client_id: string | null;
-}
-
-const toMessage = (r: MessageRow): Message => ({
-  id: r.id,
-  room: r.room,
-  seq: r.seq,
-  user: { id: r.user_id, name: r.user_name },
-  text: r.text,
-  ts: r.ts,
-  ...(r.client_id === null ? {} : { clientId: r.client_id }),
-});
-
-const toDirect = (r: DirectRow): DirectMessage => ({
-  id: r.id,
-  from: { id: r.from_id, name: r.from_name },
-  to: { id: r.to_id, name: r.to_name },
-  text: r.text,
-  ts: r.ts,
-  ...(r.client_id === null ? {} : { clientId: r.client_id }),
-});
-
-/**
- * A message id: milliseconds (base 36, fixed width) then 64 random bits. Ids
- * grow with time, so the UNIQUE index on id is appended to rather than
- * written at random places (a random UUID cost ~25% of an insert).
- */
-const newId = (prefix: string) => `${prefix}_${Date.now().toString(36).padStart(9, "0")}${randomBytes(8).toString("hex")}`;
-
-/** The key of a DM conversation: the two ids in a fixed order. */
-const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
-
-/** Rows fetched newest-first with one extra row: page of `limit`, oldest first, and whether more exist. */
-function pageFromNewest<R, T>(rows: R[], limit: number, map: (r: R) => T): Page<T> {
-  const hasMore = rows.length > limit;
-  return { items: rows.slice(0, limit).reverse().map(map), hasMore };
 }
 
 /**
