@@ -3,7 +3,6 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const app = $("app");
-  const SESSION_KEY = "parlor.session";
   const state = {
     session: null,
     socket: null,
@@ -24,44 +23,11 @@
     $("error").textContent = message || "";
   }
 
-  function ackError(res) {
-    if (!res) return "no answer from the server";
-    const e = res.error || {};
-    const field = e.details && e.details.field ? ` (${e.details.field})` : "";
-    const retry = e.details && e.details.retryAfterMs ? `, retry in ${Math.ceil(e.details.retryAfterMs / 1000)} s` : "";
-    return `${e.code}: ${e.message}${field}${retry}`;
-  }
-
+  const { SESSION_KEY, ackError } = window.ParlorSession;
+  const loadSession = window.ParlorSession.load;
+  const createSession = window.ParlorSession.create;
   /** Emits with an ack and a timeout; resolves with the ack or a synthetic error. */
-  function request(event, payload, timeoutMs = 8000) {
-    return state.socket
-      .timeout(timeoutMs)
-      .emitWithAck(event, payload)
-      .catch(() => ({ ok: false, error: { code: "TIMEOUT", message: "the server did not answer in time" } }));
-  }
-
-  // ---- session -----------------------------------------------------------
-  function loadSession(name) {
-    try {
-      const s = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
-      if (s && s.expiresAt > Date.now() + 60_000 && (!name || s.user.name === name)) return s;
-    } catch (_) {
-      /* a corrupt entry is replaced below */
-    }
-    return null;
-  }
-
-  async function createSession(name) {
-    const res = await fetch("/api/session", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name }),
-    });
-    const body = await res.json().catch(() => ({}));
-    if (res.status !== 201) throw new Error((body.error && body.error.message) || `HTTP ${res.status}`);
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify(body));
-    return body;
-  }
+  const request = (event, payload) => window.ParlorSession.request(state.socket, event, payload);
 
   // ---- rendering ---------------------------------------------------------
   /**

@@ -4,7 +4,6 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const app = $("app");
-  const SESSION_KEY = "parlor.session"; // shared with the chat page: one sign-in for both
   const GAME_KEY = "parlor.game";
   const rules = {
     world: Number(app.dataset.world),
@@ -28,36 +27,10 @@
     for (const id of ["login", "lobby", "play"]) $(id).hidden = id !== section;
   }
 
-  function ackError(res) {
-    const e = (res && res.error) || { code: "ERROR", message: "no answer" };
-    return `${e.code}: ${e.message}`;
-  }
-
-  function request(event, payload) {
-    return S.socket
-      .timeout(8000)
-      .emitWithAck(event, payload)
-      .catch(() => ({ ok: false, error: { code: "TIMEOUT", message: "the server did not answer in time" } }));
-  }
-
-  // ---- session ---------------------------------------------------------
-  function loadSession(name) {
-    try {
-      const s = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
-      if (s && s.expiresAt > Date.now() + 60_000 && (!name || s.user.name === name)) return s;
-    } catch (_) {
-      /* a corrupt entry is replaced on the next sign-in */
-    }
-    return null;
-  }
-
-  async function createSession(name) {
-    const res = await fetch("/api/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
-    const body = await res.json().catch(() => ({}));
-    if (res.status !== 201) throw new Error((body.error && body.error.message) || `HTTP ${res.status}`);
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify(body));
-    return body;
-  }
+  const { SESSION_KEY, ackError } = window.ParlorSession; // one sign-in for the chat and game pages
+  const loadSession = window.ParlorSession.load;
+  const createSession = window.ParlorSession.create;
+  const request = (event, payload) => window.ParlorSession.request(S.socket, event, payload);
 
   // ---- lobby -----------------------------------------------------------
   async function refreshLobby() {
