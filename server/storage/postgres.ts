@@ -154,6 +154,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     async getUser(id) {
       return one<{ id: string; name: string }>("SELECT id, name FROM users WHERE id = $1", [id]);
     },
+    health: () => ({ ok: true }),
     async close() {
       if (!pool.ended) await pool.end();
     },

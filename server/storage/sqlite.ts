@@ -163,6 +163,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       return q.getUser.get(id);
     },
     commitStats: () => writes.stats(),
+    health: () => ({ ok: true }),
     async close() {
       if (closed) return;
       closed = true;

@@ -49,5 +49,17 @@ export interface MessageStore {
   /** Remembers a user (DMs need to know ids the server has seen). */
   saveUser(user: User): Promise<void>;
   getUser(id: string): Promise<User | undefined>;
+  /**
+   * Whether the store can still keep what it acknowledges: false after a
+   * failed commit, or when the database file is no longer the one opened.
+   * `/healthz` answers 503 while it is false.
+   */
+  health(): StoreHealth;
   close(): Promise<void>;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  /** Why not, for logs and `/healthz` (never a stack trace). */
+  reason?: string;
 }
