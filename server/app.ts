@@ -27,6 +27,8 @@ import type { User } from "./protocol";
 import { tokenAuth } from "./realtime/auth";
 import { attachChat } from "./realtime/chat-namespace";
 import { attachGame } from "./realtime/game-namespace";
+import { refuseMsgpackBundle } from "./realtime/client-bundles";
+import { attachRoot } from "./namespaces/root";
 import type { GameContext, GameManager } from "./features/game";
 import { registerEvents, type RegistryHooks } from "./realtime/registry";
 import { countConnections, countGameTicks, countStoredMessages, createMetrics, eventMetricsHooks, type ParlorMetrics } from "./metrics";
@@ -148,6 +150,9 @@ export async function createParlor(config: Config): Promise<Parlor> {
   const systemGuard = security.guard<SystemContext>("system");
   const systemHooks: RegistryHooks<SystemContext> = { ...hooks<SystemContext>("/system"), guards: [systemGuard] };
   io.of("/system").on("connection", (socket) => registerEvents(socket, systemEvents, systemCtx, log, systemHooks));
+  // `io(url)` without a namespace lands here: answer, don't hang (its own budget, by address).
+  attachRoot(io.of("/"), security.guard<undefined>("root"));
+  refuseMsgpackBundle(httpServer);
 
   const namespaces = [chat, gameNsp, io.of("/system")];
   for (const nsp of namespaces) countConnections(metrics, nsp);
