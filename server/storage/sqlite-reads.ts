@@ -1,0 +1,94 @@
+/**
+ * The SQLite store's reads, run by a reader thread on its own connection
+ * (WAL: readers see every committed write and never wait for the writer).
+ *
+ * Search costs what it returns: the ranked, limited rowids are found first,
+ * and snippet() (the costly part: it re-tokenizes the text) runs only for
+ * those rows. Rooms arrive as one JSON array (json_each), so a user in
+ * 33,000 rooms is one bound value, not 33,000 SQL variables.
+ *
+ * A search has a time budget: the deadline check is a SQL function in the
+ * scan's WHERE clause, evaluated per candidate row; past the deadline it
+ * throws, which aborts the statement. (better-sqlite3 has no progress
+ * handler or interrupt; the main side also stops a thread that overruns
+ * anyway, see sqlite-search-thread.ts.)
+ */
+import Database from "better-sqlite3";
+import { AppError } from "../errors";
+import type { DirectMessage, Message, SearchResult, User } from "../protocol";
+import { pageFromNewest, pairKey, toDirect, toMessage, type DirectRow, type MessageRow } from "./rows";
+import type { Page } from "./types";
+
+export interface SqliteReads {
+  recentMessages(room: string, limit: number): Page<Message>;
+  messagesSince(room: string, sinceSeq: number, limit: number): Page<Message>;
+  messagesBefore(room: string, beforeSeq: number | undefined, limit: number): Page<Message>;
+  directHistory(a: string, b: string, before: number | undefined, limit: number): Page<DirectMessage>;
+  getUser(id: string): User | undefined;
+  /** `match` is an FTS5 expression from toFtsQuery(); `budgetMs` bounds the time spent. */
+  search(match: string, rooms: string[], limit: number, budgetMs: number): SearchResult[];
+}
+
+/** What a search that ran out of time throws (the client sees it as is). */
+export const searchTimeout = () => new AppError("RATE_LIMITED", "search took too long; narrow the query", { reason: "timeout" });
+
+/** How many candidate rows pass between two clock reads. */
+const CHECK_EVERY = 128;
+
+const SEARCH_SQL = `WITH top AS (
+    SELECT messages_fts.rowid AS rid, bm25(messages_fts) AS rank
+    FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+    WHERE messages_fts MATCH @match AND m.room IN (SELECT value FROM json_each(@rooms)) AND parlor_within_budget(m.rowid)
+    ORDER BY rank, m.rowid DESC LIMIT @limit
+  )
+  SELECT m.*, top.rank AS rank, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
+  FROM top CROSS JOIN messages_fts ON messages_fts.rowid = top.rid CROSS JOIN messages m ON m.rowid = top.rid
+  WHERE messages_fts MATCH @match
+  ORDER BY top.rank, m.rowid DESC`;
+
+/** Prepares the read statements on a reader's connection. */
+export function prepareReads(db: Database.Database): SqliteReads {
+  let deadline = Infinity;
+  let rows = 0;
+  db.function("parlor_within_budget", { deterministic: false }, (_rowid: unknown) => {
+    if (++rows % CHECK_EVERY === 0 && performance.now() > deadline) throw searchTimeout();
+    return 1;
+  });
+  const q = {
+    getUser: db.prepare<[string], { id: string; name: string }>("SELECT id, name FROM users WHERE id = ?"),
+    recent: db.prepare<[string, number], MessageRow>("SELECT * FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?"),
+    before: db.prepare<[string, number, number], MessageRow>("SELECT * FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?"),
+    since: db.prepare<[string, number, number], MessageRow>("SELECT * FROM messages WHERE room = ? AND seq > ? ORDER BY seq ASC LIMIT ?"),
+    directBefore: db.prepare<[string, number, number], DirectRow>(
+      "SELECT * FROM direct_messages WHERE pair = ? AND ts < ? ORDER BY ts DESC, rowid DESC LIMIT ?",
+    ),
+    search: db.prepare<[{ match: string; rooms: string; limit: number }], MessageRow & { rank: number; snip: string }>(SEARCH_SQL),
+  };
+  return {
+    recentMessages: (room, limit) => pageFromNewest(q.recent.all(room, limit + 1), limit, toMessage),
+    messagesSince(room, sinceSeq, limit) {
+      const rows = q.since.all(room, sinceSeq, limit + 1);
+      return { items: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
+    },
+    messagesBefore: (room, beforeSeq, limit) => pageFromNewest(q.before.all(room, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1), limit, toMessage),
+    directHistory: (a, b, before, limit) => pageFromNewest(q.directBefore.all(pairKey(a, b), before ?? Number.MAX_SAFE_INTEGER, limit + 1), limit, toDirect),
+    getUser: (id) => q.getUser.get(id),
+    search(match, rooms, limit, budgetMs) {
+      deadline = performance.now() + budgetMs;
+      rows = 0;
+      try {
+        return q.search.all({ match, rooms: JSON.stringify(rooms), limit }).map((r): SearchResult => ({ message: toMessage(r), score: -r.rank, snippet: r.snip }));
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        // toFtsQuery only emits valid syntax; this is the safety net for anything
+        // FTS5 still refuses (e.g. a limit of its own): the query's fault, not ours.
+        if (err instanceof Database.SqliteError && err.code === "SQLITE_ERROR" && /fts5|unterminated|unknown special query/i.test(err.message)) {
+          throw new AppError("BAD_REQUEST", "search query cannot be parsed", { field: "q" });
+        }
+        throw err;
+      } finally {
+        deadline = Infinity;
+      }
+    },
+  };
+}
