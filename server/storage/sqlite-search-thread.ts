@@ -45,7 +45,9 @@ export interface SearchThread {
  */
 export function startSearchThread(file: string, budgetMs: number, events: ThreadEvents): SearchThread {
   const spawn = () => startThread({ role: "reader", file, synchronous: "FULL", groupCommit: false, nice: SEARCH_NICE }, events);
-  let thread = spawn();
+  // Started at the first search: most servers and tests never search, and a thread costs ~50 ms to start.
+  let started: SqliteThread | undefined;
+  const thread = () => (started ??= spawn());
   let running: Job | undefined;
   let replaced = 0;
   const queue: Job[] = [];
@@ -61,8 +63,7 @@ export function startSearchThread(file: string, budgetMs: number, events: Thread
     const job = queue.shift()!;
     running = job;
     const [match, rooms, limit] = job.args;
-    const current = thread;
-    current.call<SearchResult[]>("search", [match, rooms, limit, Math.max(1, job.deadline - performance.now())]).then(
+    thread().call<SearchResult[]>("search", [match, rooms, limit, Math.max(1, job.deadline - performance.now())]).then(
       (results) => finish(job, { results }),
       (error: Error) => finish(job, { error }),
     ).finally(() => {
@@ -81,8 +82,8 @@ export function startSearchThread(file: string, budgetMs: number, events: Thread
     if (running !== job) return;
     // Still in the thread: answer now, and give the next search a fresh thread.
     replaced++;
-    const old = thread;
-    thread = spawn();
+    const old = thread();
+    started = spawn();
     running = undefined;
     finish(job, { error: searchTimeout() });
     void old.terminate(searchTimeout());
@@ -99,10 +100,10 @@ export function startSearchThread(file: string, budgetMs: number, events: Thread
       });
     },
     replaced: () => replaced,
-    thread: () => thread,
+    thread,
     async close() {
       for (const job of queue.splice(0)) finish(job, { error: new Error("message store is closed") });
-      await thread.close();
+      await started?.close();
     },
   };
 }

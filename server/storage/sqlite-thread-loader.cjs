@@ -1,19 +1,20 @@
 // @ts-check
 /**
- * Runs a TypeScript worker module when Parlor itself runs from source (tsx,
- * jest with @swc/jest): a worker thread starts as plain Node, so .ts files are
- * compiled here with @swc/core, in memory, as they are required. The built
- * server (dist/) starts its compiled .js worker directly and never loads this.
+ * Runs the TypeScript worker when Parlor runs from source (tsx, jest with
+ * @swc/jest): a worker thread starts as plain Node, so the main thread
+ * compiles the worker's modules once (sqlite-thread-source.ts) and hands the
+ * JavaScript over in workerData; this serves it as each .ts file is
+ * required. (@swc/core itself cannot be loaded in a second worker thread of
+ * a process: its native binding crashes.) The built server (dist/) starts
+ * its compiled .js worker directly and never loads this file.
  */
-const fs = require("node:fs");
 const { workerData } = require("node:worker_threads");
-const swc = require("@swc/core");
 
-/** @type {import("@swc/core").Options} */
-const options = { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" }, sourceMaps: "inline" };
-
+/** @type {Record<string, string>} */
+const sources = workerData.sources;
 require.extensions[".ts"] = (module, filename) => {
-  const { code } = swc.transformSync(fs.readFileSync(filename, "utf8"), { ...options, filename });
+  const code = sources[filename];
+  if (code === undefined) throw new Error(`${filename} was not compiled for the worker (sqlite-thread-source.ts)`);
   /** @type {any} */ (module)._compile(code, filename);
 };
 require(workerData.entry);

@@ -27,6 +27,8 @@ export interface ThreadData {
   nice?: number;
   /** The compiled or TypeScript worker module, for the source-mode loader. */
   entry: string;
+  /** From source: the worker's modules compiled to JavaScript, by path (sqlite-thread-source.ts). */
+  sources?: Record<string, string>;
 }
 
 export interface Request {

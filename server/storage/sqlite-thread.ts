@@ -12,9 +12,10 @@
 import path from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { CommitStats } from "./group-commit";
+import { workerSources } from "./sqlite-thread-source";
 import { deserializeError, type Request, type ThreadData, type WorkerMessage } from "./sqlite-thread-protocol";
 
-/** From dist/ the compiled worker runs as is; from source, the loader compiles it with swc. */
+/** From dist/ the compiled worker runs as is; from source, the loader runs it from modules compiled here. */
 const COMPILED = __filename.endsWith(".js");
 const ENTRY = path.join(__dirname, COMPILED ? "sqlite-worker.js" : "sqlite-worker.ts");
 const LOADER = path.join(__dirname, "sqlite-thread-loader.cjs");
@@ -60,7 +61,7 @@ export function startThread(data: Omit<ThreadData, "entry" | "ready">, events: T
   const ready = waitForOpen ? new SharedArrayBuffer(4) : undefined;
   const channel = waitForOpen ? new MessageChannel() : undefined;
   const worker = new Worker(COMPILED ? ENTRY : LOADER, {
-    workerData: { ...data, entry: ENTRY, ready, openPort: channel?.port2 } satisfies ThreadData,
+    workerData: { ...data, entry: ENTRY, ready, openPort: channel?.port2, ...(COMPILED ? {} : { sources: workerSources(ENTRY) }) } satisfies ThreadData,
     transferList: channel ? [channel.port2] : [],
     // The parent's flags (tsx's loader, --cpu-prof) are not the worker's business.
     execArgv: [],
@@ -69,9 +70,11 @@ export function startThread(data: Omit<ThreadData, "entry" | "ready">, events: T
   let nextId = 1;
   let outbox: Request[] = [];
   let dead: Error | undefined;
+  let closing = false;
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
 
-  const refresh = () => (waiting.size > 0 ? worker.ref() : worker.unref());
+  // While closing, until the thread has exited: `await store.close()` must come back.
+  const refresh = () => (waiting.size > 0 || (closing && !dead) ? worker.ref() : worker.unref());
   const failAll = (err: Error) => {
     for (const p of waiting.values()) p.reject(err);
     waiting.clear();
@@ -99,7 +102,6 @@ export function startThread(data: Omit<ThreadData, "entry" | "ready">, events: T
     if (!closing) events.onFault(dead.message);
     failAll(dead);
   });
-  let closing = false;
 
   if (ready && channel) {
     const flag = new Int32Array(ready);

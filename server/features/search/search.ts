@@ -2,6 +2,7 @@ import { MessageSearch } from "../../protocol";
 import { defineEvent } from "../../realtime/registry";
 import { requireMember } from "../chat/membership";
 import type { ChatContext } from "../context";
+import { oneAtATime } from "./in-flight";
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 
@@ -15,6 +16,11 @@ export const DEFAULT_SEARCH_LIMIT = 20;
  * `hel*` prefixes, `"exact phrase"`, `AND` / `OR` / `NOT` and parentheses.
  * Anything else is searched as plain words; a query with no word in it is
  * BAD_REQUEST (field `q`), never INTERNAL. See storage/sqlite-fts-query.ts.
+ *
+ * Limits: one search in flight per user (RATE_LIMITED, `details.reason`
+ * "search in flight", `retryAfterMs`), and a time budget per search
+ * (RATE_LIMITED, message "search took too long; narrow the query",
+ * `details.reason` "timeout").
  */
 export const searchMessages = defineEvent({
   event: "message:search",
@@ -22,6 +28,6 @@ export const searchMessages = defineEvent({
   async handle({ q, room, limit }, ctx: ChatContext) {
     if (room !== undefined) await requireMember(room, ctx);
     const rooms = room !== undefined ? [room] : await ctx.presence.roomsOf(ctx.user.id);
-    return { results: await ctx.store.search(q, rooms, limit ?? DEFAULT_SEARCH_LIMIT) };
+    return { results: await oneAtATime(ctx.store, ctx.user.id, () => ctx.store.search(q, rooms, limit ?? DEFAULT_SEARCH_LIMIT)) };
   },
 });
