@@ -34,6 +34,7 @@ import { registerEvents, type RegistryHooks } from "./realtime/registry";
 import { countConnections, countGameTicks, countStoredMessages, createMetrics, eventMetricsHooks, type ParlorMetrics } from "./metrics";
 import { requestLog } from "./observability/request-log";
 import { createSecurity } from "./security";
+import { guardTransport } from "./security/transport";
 import { announceShutdown, closeClientConnections, createDrain, refuseNewConnections } from "./shutdown";
 import { openStore } from "./storage";
 import type { MessageStore } from "./storage/types";
@@ -86,14 +87,15 @@ export async function createParlor(config: Config): Promise<Parlor> {
   const security = createSecurity(config, log, redis ? { redis: { client: redis.client, useRedisPackage: true } } : {});
   const app = createExpressApp(
     [
-      healthRouter(() => shuttingDown),
-      metricsRouter(metrics.registry),
+      healthRouter(() => shuttingDown, () => store.health(), log),
+      metricsRouter(metrics.registry, config.metricsToken),
       sessionRouter(signer, rememberUser, security.sessionLimit),
       pagesRouter(),
       docsRouter(),
     ],
     log,
     [requestLog(log, metrics), ...security.http],
+    config.trustProxy,
   );
   const httpServer = http.createServer(app);
   const io = new Server(httpServer, {
@@ -109,6 +111,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
     // rejoin with sinceSeq, which also covers a node that died.
     ...(redis ? { adapter: redis.adapter } : {}),
   });
+  // Host check, connection caps, client address, Engine.IO headers, slow consumers (server/security/transport.ts).
+  const transport = guardTransport(io, httpServer, config, log);
   const hooks = <Ctx>(namespace: string): RegistryHooks<Ctx> => ({ ...eventMetricsHooks<Ctx>(metrics, namespace), onStart: drain.enter });
 
   const chat = io.of("/chat");
@@ -195,6 +199,9 @@ export async function createParlor(config: Config): Promise<Parlor> {
         if (!(await drain.idle(config.shutdownTimeoutMs))) log.warn({ inFlight: drain.pending }, "shutdown: events still in flight at the timeout");
         // Transport close (not a server "disconnect"), so clients reconnect on their own, to another node.
         await closeClientConnections(namespaces, Math.min(2000, config.shutdownTimeoutMs));
+        // Whatever is still open (a peer that ignores the WebSocket close frame, a backlog that never drains) is destroyed.
+        await transport.closeRemaining(Math.min(1000, config.shutdownTimeoutMs));
+        transport.stop();
         games.disposeAll();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         // Disconnect cleanups (presence, room:member-left to the other nodes) finish before Redis goes.

@@ -5,13 +5,18 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import path from "node:path";
 import type { Logger } from "../logger";
+import type { TrustProxy } from "../security/client-address";
 
 export const ROOT_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../../.." : "../..");
 
-/** `security` runs before everything else (headers, origin check), so static files and errors get it too. */
-export function createExpressApp(routers: Router[], log: Logger, security: RequestHandler[] = []): express.Express {
+/**
+ * `security` runs before everything else (headers, origin check), so static files and errors get it too.
+ * `trustProxy` is Express's `trust proxy` (PARLOR_TRUST_PROXY): `req.ip` is the peer address unless it is set.
+ */
+export function createExpressApp(routers: Router[], log: Logger, security: RequestHandler[] = [], trustProxy: TrustProxy = false): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", trustProxy);
   for (const handler of security) app.use(handler);
   app.set("view engine", "ejs");
   app.set("views", path.join(ROOT_DIR, "views"));

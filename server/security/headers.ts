@@ -62,3 +62,25 @@ export function securityHeaders(): RequestHandler {
     xFrameOptions: { action: "deny" },
   });
 }
+
+/**
+ * The same headers as a plain record, for responses Express never sees:
+ * Engine.IO's polling answers and errors, its WebSocket `101`, and the
+ * server gate's refusals. helmet's middleware only calls `setHeader` /
+ * `removeHeader`, synchronously, so it runs here against a recorder.
+ *
+ * @example
+ * io.engine.on("headers", (headers, req) => Object.assign(headers, securityHeaderValues(req)));
+ */
+export function securityHeaderValues(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void (headers[name] = String(value)),
+    removeHeader: (name: string) => void delete headers[name],
+    getHeader: (name: string) => headers[name],
+  };
+  sharedHelmet(req as never, recorder as never, () => {});
+  return headers;
+}
+
+const sharedHelmet = securityHeaders();
