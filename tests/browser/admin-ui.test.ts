@@ -111,6 +111,21 @@ test("the /admin namespace refuses a wrong password and accepts the right one", 
   expect(await adminHandshake(t.url, { username: ADMIN.username, password: ADMIN.password })).toBe("connected");
 });
 
+test("read-only by default: the server offers the UI no actions (disconnect, join, leave)", async () => {
+  const socket = connect(`${t.url}/admin`, {
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    auth: { username: ADMIN.username, password: ADMIN.password },
+  });
+  try {
+    const config = await new Promise<{ supportedFeatures: string[] }>((resolve) => socket.once("config", resolve));
+    expect(config.supportedFeatures.sort()).toEqual(["AGGREGATED_EVENTS", "ALL_EVENTS"]);
+  } finally {
+    socket.close();
+  }
+});
+
 test("failed admin logins are budgeted per address, over the socket and HTTP together", async () => {
   const limited = await setup({ admin: { ...ADMIN, maxFailedLogins: 2 } });
   try {
