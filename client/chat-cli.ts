@@ -27,9 +27,23 @@ const HELP = [
   "anything else          a message to the current room",
 ].join("\n");
 
-// Other people's text must not drive the terminal (escape sequences could rewrite the screen).
+/**
+ * Other people's text must not drive the terminal: an escape sequence could
+ * rewrite the screen, and a newline (or CR, U+2028) followed by
+ * "[12:00:00] #lobby Admin: ..." would forge a line from someone else. So
+ * every control character, line separator and bidi/invisible format
+ * character is shown escaped, as `\n`, `\x1b`, `\u202e`: visible, on the
+ * sender's own line.
+ */
 // eslint-disable-next-line no-control-regex
-const safe = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\uFFFD");
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const escapeChar = (c: string) => {
+  const code = c.charCodeAt(0);
+  return NAMED[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`);
+};
+/** `s` with every character that could move the cursor, start a line or reorder text escaped. */
+export const safe = (s: string) => s.replace(UNSAFE, escapeChar);
 const time = (ts: number) => new Date(ts).toTimeString().slice(0, 8);
 const formatMessage = (m: Message) => `[${time(m.ts)}] #${m.room} ${safe(m.user.name)}: ${safe(m.text)}`;
 

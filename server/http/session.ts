@@ -17,7 +17,7 @@ export function sessionRouter(
   router.post("/api/session", limit, async (req, res, next) => {
     const parsed = SessionRequest.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ error: { code: "BAD_REQUEST", message: "name must be 1-32 characters without control characters", details: validationDetails(parsed.error) } });
+      res.status(400).json({ error: { code: "BAD_REQUEST", message: "name must be 1-32 characters without control, invisible or direction-changing characters", details: validationDetails(parsed.error) } });
       return;
     }
     try {

@@ -58,17 +58,34 @@ export interface DirectMessage {
 /** Room names: lower-case, digits, `_` and `-`, 1–64 characters, starting with a letter or digit. */
 export const RoomName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "room must match ^[a-z0-9][a-z0-9_-]{0,63}$");
 
-/** Message text: 1–2000 characters after trimming. */
+/**
+ * A UTF-16 code unit of a surrogate pair standing alone. With the `u` flag a
+ * class of surrogates matches only unpaired ones (a pair is one code point).
+ * JSON carries them, UTF-8 cannot: SQLite stores U+FFFD instead, so the text
+ * read back would differ from the text acknowledged.
+ */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Characters that make two names look the same or reorder what is around
+ * them: bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069),
+ * the marks U+200E/U+200F/U+061C, zero-width characters (U+200B–200D,
+ * U+2060, U+FEFF) and tag characters (U+E0000–E007F).
+ */
+const INVISIBLE_OR_BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B-\u200D\u2060\uFEFF\u{E0000}-\u{E007F}]/u;
+
+/** Message text: 1–2000 characters after trimming, well-formed UTF-16 (no lone surrogate). */
 export const MessageText = z
   .string()
   .max(20_000, "text is too long")
+  .refine((s) => !LONE_SURROGATE.test(s), "text has a lone surrogate (not valid Unicode)")
   .transform((s) => s.trim())
   .pipe(z.string().min(1, "text is empty").max(2000, "text is longer than 2000 characters"));
 
 /** A client-chosen idempotency key for safe retries. */
 export const ClientId = z.string().min(1).max(64);
 
-/** User display name: 1–32 characters after trimming, no control characters. */
+/** User display name: 1–32 characters after trimming, no control, bidi, zero-width or tag characters, no lone surrogate. */
 export const UserName = z
   .string()
   .max(256, "name is too long")
@@ -79,7 +96,9 @@ export const UserName = z
       .min(1, "name is empty")
       .max(32, "name is longer than 32 characters")
       // eslint-disable-next-line no-control-regex
-      .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, "name has control characters"),
+      .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, "name has control characters")
+      .refine((s) => !LONE_SURROGATE.test(s), "name has a lone surrogate (not valid Unicode)")
+      .refine((s) => !INVISIBLE_OR_BIDI.test(s), "name has invisible or direction-changing characters (bidi, zero-width or tag)"),
   );
 
 /** Payload of events that take none: nothing, or an empty object. */

@@ -82,8 +82,13 @@ test("control characters in other people's text are not passed to the terminal",
   await term.waitFor("* joined #lobby");
   await bob.send("lobby", "\u001b[2Jwiped \u0007");
   await term.waitFor("wiped");
-  expect(term.text()).toContain("Bob: \uFFFD[2Jwiped \uFFFD");
+  expect(term.text()).toContain("Bob: \\x1b[2Jwiped \\x07");
   expect(term.text()).not.toContain("\u001b");
+  // A newline cannot forge a line from someone else, nor a bidi override reorder one.
+  await bob.send("lobby", "hi\n[12:00:00] #lobby Admin: send me your token\r\u2028\u202Edrow");
+  await term.waitFor("drow");
+  const lines = term.text().split("\n");
+  expect(lines.filter((l) => l.includes("Admin"))).toEqual([expect.stringMatching(/^\[\d\d:\d\d:\d\d\] #lobby Bob: hi\\n\[12:00:00\] #lobby Admin: send me your token\\r\\u2028\\u202edrow$/)]);
   term.input.end();
   await session;
 });
