@@ -35,7 +35,6 @@ import { countConnections, countGameTicks, countStoredMessages, createMetrics, e
 import { requestLog } from "./observability/request-log";
 import { createSecurity } from "./security";
 import { guardTransport } from "./security/transport";
-import { guardTransport } from "./security/transport";
 import { announceShutdown, closeClientConnections, createDrain, refuseNewConnections } from "./shutdown";
 import { openStore } from "./storage";
 import type { MessageStore } from "./storage/types";
@@ -112,8 +111,6 @@ export async function createParlor(config: Config): Promise<Parlor> {
     // rejoin with sinceSeq, which also covers a node that died.
     ...(redis ? { adapter: redis.adapter } : {}),
   });
-  // Host check, connection caps, client address, Engine.IO headers, slow consumers (server/security/transport.ts).
-  const transport = guardTransport(io, httpServer, config, log);
   // Host check, connection caps, client address, Engine.IO headers, slow consumers (server/security/transport.ts).
   const transport = guardTransport(io, httpServer, config, log);
   const hooks = <Ctx>(namespace: string): RegistryHooks<Ctx> => ({ ...eventMetricsHooks<Ctx>(metrics, namespace), onStart: drain.enter });
@@ -202,9 +199,6 @@ export async function createParlor(config: Config): Promise<Parlor> {
         if (!(await drain.idle(config.shutdownTimeoutMs))) log.warn({ inFlight: drain.pending }, "shutdown: events still in flight at the timeout");
         // Transport close (not a server "disconnect"), so clients reconnect on their own, to another node.
         await closeClientConnections(namespaces, Math.min(2000, config.shutdownTimeoutMs));
-        // Whatever is still open (a peer that ignores the WebSocket close frame, a backlog that never drains) is destroyed.
-        await transport.closeRemaining(Math.min(1000, config.shutdownTimeoutMs));
-        transport.stop();
         // Whatever is still open (a peer that ignores the WebSocket close frame, a backlog that never drains) is destroyed.
         await transport.closeRemaining(Math.min(1000, config.shutdownTimeoutMs));
         transport.stop();

@@ -6,7 +6,6 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./security/client-address";
-import { parseTrustProxy, type TrustProxy } from "./security/client-address";
 
 const int = (def: number) => z.coerce.number().int().min(0).default(def);
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
@@ -42,20 +41,6 @@ const EnvSchema = z.object({
   PARLOR_PRESENCE_TTL_MS: z.coerce.number().int().min(100).default(15_000),
   /** Graceful shutdown: most time (ms) to let events in flight finish before closing anyway. */
   PARLOR_SHUTDOWN_TIMEOUT_MS: int(10_000),
-  // --- transport & HTTP hardening (server/security/{host,connections,slow-consumers}.ts, /metrics) ---
-  /** A socket with more unsent bytes than this (engine queue + socket buffers) is disconnected. */
-  PARLOR_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
-  /** Extra Host names accepted while bound to loopback (DNS rebinding check), comma-separated. */
-  PARLOR_ALLOWED_HOSTS: z.string().default(""),
-  /** Express `trust proxy`: "" off, "true", a hop count, or addresses/subnets/presets ("loopback"). */
-  PARLOR_TRUST_PROXY: z.string().default(""),
-  /** Open Engine.IO connections per client address. */
-  PARLOR_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
-  /** Open Engine.IO connections on this process (below the file descriptor limit). */
-  PARLOR_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(15_000),
-  /** Bearer token required by GET /metrics when set. */
-  PARLOR_METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "PARLOR_METRICS_TOKEN must be at least 16 characters").optional()),
-  // --- end transport & HTTP hardening ---
   // --- transport & HTTP hardening (server/security/{host,connections,slow-consumers}.ts, /metrics) ---
   /** A socket with more unsent bytes than this (engine queue + socket buffers) is disconnected. */
   PARLOR_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -117,20 +102,6 @@ export interface Config {
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
   // --- end transport & HTTP hardening ---
-  // --- transport & HTTP hardening ---
-  /** Unsent bytes (engine queue + transport buffers) past which a socket is disconnected as a slow consumer. */
-  maxBufferedBytes: number;
-  /** Host names accepted besides the loopback names while bound to a loopback address. */
-  allowedHosts: string[];
-  /** Express `trust proxy` semantics, for `req.ip` and handshake addresses alike. */
-  trustProxy: TrustProxy;
-  /** Engine.IO connections per client address (with or without a token). */
-  maxConnectionsPerAddress: number;
-  /** Engine.IO connections on this process. */
-  maxConnections: number;
-  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
-  metricsToken?: string;
-  // --- end transport & HTTP hardening ---
 }
 
 /** Parses `env` (default `process.env`); throws a readable error naming the bad variable. */
@@ -162,14 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recoveryMs: e.PARLOR_RECOVERY_MS,
     presenceTtlMs: e.PARLOR_PRESENCE_TTL_MS,
     shutdownTimeoutMs: e.PARLOR_SHUTDOWN_TIMEOUT_MS,
-    // --- transport & HTTP hardening ---
-    maxBufferedBytes: e.PARLOR_MAX_BUFFERED_BYTES,
-    allowedHosts: e.PARLOR_ALLOWED_HOSTS.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean),
-    trustProxy: parseTrustProxy(e.PARLOR_TRUST_PROXY),
-    maxConnectionsPerAddress: e.PARLOR_MAX_CONNECTIONS_PER_ADDRESS,
-    maxConnections: e.PARLOR_MAX_CONNECTIONS,
-    metricsToken: e.PARLOR_METRICS_TOKEN,
-    // --- end transport & HTTP hardening ---
     // --- transport & HTTP hardening ---
     maxBufferedBytes: e.PARLOR_MAX_BUFFERED_BYTES,
     allowedHosts: e.PARLOR_ALLOWED_HOSTS.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean),
