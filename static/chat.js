@@ -1,17 +1,40 @@
+// @ts-check
 // Parlor chat page. Every user-provided string goes through textContent, never innerHTML.
+// Room catch-up (rejoins with sinceSeq, paging, gap repair, each seq once) is
+// static/room-sync.js, the module the SDK uses too; this file renders.
 (function () {
   "use strict";
-  const $ = (id) => document.getElementById(id);
+  /** @typedef {import("../server/protocol").Message} Message */
+  /** @typedef {import("../server/protocol").DirectMessage} DirectMessage */
+  /** @typedef {import("../client/sdk/types").ChatAckEvent} ChatAckEvent */
+  /** @typedef {import("./globals").ChatSocket} ChatSocket */
+  /** @typedef {import("./globals").StoredSession} StoredSession */
+
+  /** @param {string} id */
+  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  /** @param {string} id */
+  const field = (id) => /** @type {HTMLInputElement} */ ($(id));
   const app = $("app");
   const state = {
+    /** @type {StoredSession | null} */
     session: null,
+    /** @type {ChatSocket | null} */
     socket: null,
     current: app.dataset.room || "lobby",
-    /** room -> { lastSeq, maxSeq, seqs, messages, synced, joining } (see roomState) */
-    rooms: new Map(),
+    /** @type {Map<string, Message[]>} room -> the messages this page holds, in arrival order */
+    messages: new Map(),
+    /** @type {Map<string, { room: string; name: string; timer: ReturnType<typeof setTimeout> }>} `${room}|${userId}` -> who is typing */
     typing: new Map(),
   };
+  /** Set before anything uses it (start() signs in, then connects). */
+  const session = () => /** @type {StoredSession} */ (state.session);
+  const socket = () => /** @type {ChatSocket} */ (state.socket);
 
+  /**
+   * @param {string} tag
+   * @param {string} [className]
+   * @param {string} [text]
+   */
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -19,6 +42,7 @@
     return node;
   }
 
+  /** @param {string} [message] */
   function showError(message) {
     $("error").textContent = message || "";
   }
@@ -26,22 +50,30 @@
   const { SESSION_KEY, ackError } = window.ParlorSession;
   const loadSession = window.ParlorSession.load;
   const createSession = window.ParlorSession.create;
-  /** Emits with an ack and a timeout; resolves with the ack or a synthetic error. */
-  const request = (event, payload) => window.ParlorSession.request(state.socket, event, payload);
+  /**
+   * Emits with an ack and a timeout; resolves with the ack or a synthetic error.
+   *
+   * @template {ChatAckEvent} E
+   * @param {E} event
+   * @param {import("../client/sdk/types").ChatPayload<E>} payload
+   */
+  const request = (event, payload) => window.ParlorSession.request(socket(), event, payload);
+
+  const rooms = new window.ParlorRoomSync.RoomSync({
+    async join(room, sinceSeq) {
+      const res = await request("room:join", sinceSeq === undefined ? { room } : { room, sinceSeq });
+      if (!res.ok) throw new Error(ackError(res));
+      return res.data;
+    },
+    deliver: (m) => hold(m),
+    onError: (err) => showError(err instanceof Error ? err.message : String(err)),
+    isReady: () => !!state.socket && state.socket.connected,
+    // A page shows a hole soon; the SDK waits longer (1 s) before it fetches.
+    gapCheckMs: 250,
+  });
 
   // ---- rendering ---------------------------------------------------------
-  /**
-   * Per room: `lastSeq` is the highest seq up to which nothing is missing
-   * (what a rejoin asks after, so it is only advanced over contiguous seqs:
-   * our own ack or a live message past a hole must not hide the hole);
-   * `maxSeq` the highest seen; `synced` once a join has answered.
-   */
-  function roomState(room) {
-    let r = state.rooms.get(room);
-    if (!r) state.rooms.set(room, (r = { lastSeq: 0, maxSeq: 0, seqs: new Set(), messages: [], synced: false, joining: null, gapTimer: null }));
-    return r;
-  }
-
+  /** @param {Message} m */
   function renderMessage(m) {
     const li = el("li");
     li.dataset.seq = String(m.seq);
@@ -51,59 +83,51 @@
     return li;
   }
 
+  /** @param {DirectMessage} m */
   function renderDirect(m) {
     const li = el("li", "dm");
-    const who = m.from.id === state.session.user.id ? `to ${m.to.name}` : `from ${m.from.name}`;
+    const who = m.from.id === session().user.id ? `to ${m.to.name}` : `from ${m.from.name}`;
     li.appendChild(el("span", "time", new Date(m.ts).toLocaleTimeString()));
     li.appendChild(el("span", "author", `DM ${who}`));
     li.appendChild(el("span", "text", m.text));
     return li;
   }
 
+  /** @param {HTMLElement} node */
   function appendToView(node) {
     const list = $("messages");
     const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
     // A gap filled late puts older messages after newer ones: keep the list in seq order.
     const seq = node.dataset.seq === undefined ? NaN : Number(node.dataset.seq);
-    const after = Number.isNaN(seq) ? null : [...list.children].find((li) => li.dataset.seq !== undefined && Number(li.dataset.seq) > seq);
+    const items = /** @type {HTMLElement[]} */ ([...list.children]);
+    const after = Number.isNaN(seq) ? null : items.find((li) => li.dataset.seq !== undefined && Number(li.dataset.seq) > seq);
     list.insertBefore(node, after || null);
     if (atBottom) list.scrollTop = list.scrollHeight;
   }
 
   /**
-   * Adds messages of a room once each (by seq) and renders them when the room
-   * is on screen. `baseline`: the answer to a first join (the last 50), whose
-   * newest seq is where this page's history starts.
+   * Keeps a message of a room and renders it when the room is on screen.
+   * RoomSync hands each seq over once, so nothing here dedupes.
+   *
+   * @param {Message} m
    */
-  function addMessages(room, messages, baseline) {
-    const r = roomState(room);
-    for (const m of messages) {
-      if (r.seqs.has(m.seq)) continue;
-      r.seqs.add(m.seq);
-      r.messages.push(m);
-      if (m.seq > r.maxSeq) r.maxSeq = m.seq;
-      if (room === state.current) appendToView(renderMessage(m));
-    }
-    if (baseline) r.lastSeq = Math.max(r.lastSeq, ...messages.map((m) => m.seq));
-    while (r.seqs.has(r.lastSeq + 1)) r.lastSeq++;
-    if (r.synced && r.maxSeq > r.lastSeq) fillGap(room);
-  }
-
-  /** A seq is missing below one we hold: ask for everything after lastSeq (coalesced with a join in flight). */
-  function fillGap(room) {
-    const r = roomState(room);
-    if (r.joining || r.gapTimer || !state.socket || !state.socket.connected) return;
-    // Not at once: on a cluster, a message from another node may simply still be on its way.
-    r.gapTimer = setTimeout(() => {
-      r.gapTimer = null;
-      if (r.maxSeq > r.lastSeq) join(room);
-    }, 250);
+  function hold(m) {
+    let list = state.messages.get(m.room);
+    if (!list) state.messages.set(m.room, (list = []));
+    list.push(m);
+    if (m.room === state.current) appendToView(renderMessage(m));
   }
 
   function renderRoomView() {
     $("room-title").textContent = `#${state.current}`;
     const list = $("messages");
-    list.replaceChildren(...roomState(state.current).messages.slice().sort((a, b) => a.seq - b.seq).map(renderMessage));
+    const held = state.messages.get(state.current) ?? [];
+    list.replaceChildren(
+      ...held
+        .slice()
+        .sort((a, b) => a.seq - b.seq)
+        .map(renderMessage),
+    );
     list.scrollTop = list.scrollHeight;
     renderTyping();
     refreshMembers();
@@ -118,14 +142,14 @@
   async function refreshMembers() {
     const res = await request("room:members", { room: state.current });
     if (!res.ok) return;
-    $("members").replaceChildren(...res.data.members.map((u) => el("li", "", u.name + (u.id === state.session.user.id ? " (you)" : ""))));
+    $("members").replaceChildren(...res.data.members.map((u) => el("li", "", u.name + (u.id === session().user.id ? " (you)" : ""))));
   }
 
   async function refreshRooms() {
     const res = await request("room:list", {});
     if (!res.ok) return;
     const names = new Set(res.data.rooms.map((r) => r.room));
-    for (const room of state.rooms.keys()) if (!names.has(room)) res.data.rooms.push({ room, members: 0 });
+    for (const room of rooms.names()) if (!names.has(room)) res.data.rooms.push({ room, members: 0 });
     $("rooms").replaceChildren(
       ...res.data.rooms.map((r) => {
         const li = el("li", r.room === state.current ? "active" : "", `#${r.room} (${r.members})`);
@@ -137,31 +161,24 @@
 
   // ---- rooms -------------------------------------------------------------
   /**
-   * Joins, or re-joins after a reconnect, and fills every gap: after the first
-   * join it always asks with sinceSeq (500 per answer, again while hasMore).
-   * One join per room at a time; callers share it.
+   * Joins `room` (RoomSync shares a join in flight); a first join's answer is
+   * shown here, a catch-up's new messages arrive through `hold`.
+   *
+   * @param {string} room
    */
-  function join(room) {
-    const r = roomState(room);
-    if (r.joining) return r.joining;
-    r.joining = (async () => {
-      for (;;) {
-        const payload = r.synced ? { room, sinceSeq: r.lastSeq } : { room };
-        const res = await request("room:join", payload);
-        if (!res.ok) {
-          showError(ackError(res));
-          return false;
-        }
-        const first = !r.synced;
-        r.synced = true;
-        addMessages(room, res.data.messages, first);
-        // Without sinceSeq, hasMore means older history exists; with it, that more missed messages follow.
-        if (first || !res.data.hasMore) return true;
-      }
-    })().finally(() => (r.joining = null));
-    return r.joining;
+  async function join(room) {
+    const first = !rooms.has(room);
+    try {
+      const data = await rooms.join(room);
+      if (first) for (const m of data.messages) hold(m);
+      return true;
+    } catch (err) {
+      showError(err instanceof Error ? err.message : String(err));
+      return false;
+    }
   }
 
+  /** @param {string} room */
   async function switchRoom(room) {
     showError("");
     if (await join(room)) {
@@ -175,20 +192,25 @@
 
   // ---- socket ------------------------------------------------------------
   /** Resolves once connected and every room is rejoined; sends wait for it. */
+  /** @type {Promise<void>} */
   let ready;
-  let markReady;
+  /** @type {() => void} */
+  let markReady = () => undefined;
   const resetReady = () => (ready = new Promise((resolve) => (markReady = resolve)));
   resetReady();
 
   function connect() {
-    const socket = io("/chat", { auth: { token: state.session.token } });
+    /** @type {ChatSocket} */
+    const socket = io("/chat", { auth: { token: session().token } });
     state.socket = socket;
 
     socket.on("connect", async () => {
       // Rejoin (with sinceSeq) before anything is sent: on a new server our
       // socket is in no room yet, and what we missed must come first.
-      for (const room of state.rooms.keys()) if (room !== state.current) await join(room);
-      await switchRoom(state.current);
+      const { errors } = await rooms.rejoinAll();
+      if (rooms.has(state.current)) renderRoomView();
+      else await switchRoom(state.current);
+      for (const err of errors) showError(err instanceof Error ? err.message : String(err));
       $("status").textContent = "online";
       $("status").className = "status online";
       markReady();
@@ -208,8 +230,8 @@
       }
     });
     socket.on("message:new", (m) => {
-      // addMessages notices a hole below m (e.g. after a short disconnect) and fetches it.
-      addMessages(m.room, [m]);
+      // RoomSync notices a hole below m (e.g. after a short disconnect) and fetches it.
+      rooms.received(m);
       state.typing.delete(`${m.room}|${m.user.id}`);
       renderTyping();
     });
@@ -227,7 +249,8 @@
       const key = `${room}|${user.id}`;
       const prev = state.typing.get(key);
       if (prev) clearTimeout(prev.timer);
-      if (typing) state.typing.set(key, { room, name: user.name, timer: setTimeout(() => (state.typing.delete(key), renderTyping()), 5000) });
+      if (typing)
+        state.typing.set(key, { room, name: user.name, timer: setTimeout(() => (state.typing.delete(key), renderTyping()), 5000) });
       else state.typing.delete(key);
       renderTyping();
     });
@@ -239,7 +262,8 @@
 
   // ---- sending -----------------------------------------------------------
   let typingSent = false;
-  let typingTimer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let typingTimer;
   function onInput() {
     if (!state.socket || !state.socket.connected) return;
     if (!typingSent) {
@@ -255,6 +279,7 @@
     typingSent = false;
   }
 
+  /** @param {string} text */
   async function send(text) {
     const room = state.current;
     const clientId = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
@@ -264,7 +289,8 @@
       await ready;
       const res = await request("message:send", { room, text, clientId });
       if (res.ok) {
-        addMessages(room, [res.data.message]);
+        // Unless a catch-up brought it already (a lost ack, retried).
+        if (rooms.markSeen(res.data.message)) hold(res.data.message);
         return true;
       }
       if (res.error.code !== "TIMEOUT") {
@@ -276,6 +302,7 @@
     return false;
   }
 
+  /** @param {string} q */
   async function search(q) {
     const res = await request("message:search", { q });
     const list = $("search-results");
@@ -284,17 +311,22 @@
       return;
     }
     if (res.data.results.length === 0) list.replaceChildren(el("li", "", "no matches"));
-    else list.replaceChildren(...res.data.results.map((r) => el("li", "", `#${r.message.room} ${r.message.user.name}: ${r.snippet || r.message.text}`)));
+    else
+      list.replaceChildren(
+        ...res.data.results.map((r) => el("li", "", `#${r.message.room} ${r.message.user.name}: ${r.snippet || r.message.text}`)),
+      );
   }
 
   // ---- wiring ------------------------------------------------------------
+  /** @param {string} message */
   function showLogin(message) {
     $("chat").hidden = true;
     $("login").hidden = false;
     $("login-error").textContent = message || "";
-    $("login-name").value = app.dataset.name || "";
+    field("login-name").value = app.dataset.name || "";
   }
 
+  /** @param {string} name */
   async function start(name) {
     state.session = loadSession(name) || (await createSession(name));
     $("login").hidden = true;
@@ -306,11 +338,11 @@
 
   $("login").addEventListener("submit", (e) => {
     e.preventDefault();
-    start($("login-name").value.trim()).catch((err) => ($("login-error").textContent = err.message));
+    start(field("login-name").value.trim()).catch((err) => ($("login-error").textContent = err.message));
   });
   $("send-form").addEventListener("submit", async (e) => {
     e.preventDefault();
-    const input = $("text");
+    const input = field("text");
     const text = input.value.trim();
     if (!text) return;
     stopTyping();
@@ -320,17 +352,18 @@
   $("text").addEventListener("input", onInput);
   $("join-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    const room = $("join-room").value.trim();
-    if (room) switchRoom(room).then(() => ($("join-room").value = ""));
+    const room = field("join-room").value.trim();
+    if (room) switchRoom(room).then(() => (field("join-room").value = ""));
   });
   $("search-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    const q = $("search-q").value.trim();
+    const q = field("search-q").value.trim();
     if (q) search(q);
   });
   setInterval(() => state.socket && state.socket.connected && refreshRooms(), 10_000);
 
   const existing = loadSession(app.dataset.name || "");
-  if (app.dataset.name || existing) start(app.dataset.name || existing.user.name).catch((err) => showLogin(err.message));
+  const startName = app.dataset.name || (existing ? existing.user.name : "");
+  if (startName) start(startName).catch((err) => showLogin(err.message));
   else showLogin("");
 })();

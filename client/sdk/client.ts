@@ -49,7 +49,8 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
     this.rooms = new RoomSync({
       join: (room, sinceSeq, waitReady) => this.request("room:join", sinceSeq === undefined ? { room } : { room, sinceSeq }, { waitReady }),
       deliver: (m) => this.emit("message", m),
-      onError: (err) => this.emit("error", err),
+      // `err` is what `join` rejected with: request() only rejects with ParlorError.
+      onError: (err) => this.emit("error", err instanceof ParlorError ? err : new ParlorError("INTERNAL", String(err))),
       isReady: () => this.isReady,
       gapCheckMs: opts.gapCheckMs ?? 1000,
     });

@@ -21,7 +21,7 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-/** client/sdk/*.ts → <dir>/dist/client/sdk/*.js (CommonJS, as tsconfig.build.json emits them). */
+/** client/sdk/*.ts → <dir>/dist/client/sdk/*.js (CommonJS, as tsconfig.build.json emits them), and static/room-sync.js. */
 function buildSdk(dir: string): void {
   const src = path.join(ROOT, "client", "sdk");
   const out = path.join(dir, "dist", "client", "sdk");
@@ -33,6 +33,9 @@ function buildSdk(dir: string): void {
     });
     fs.writeFileSync(path.join(out, file.replace(/\.ts$/, ".js")), outputText);
   }
+  // The SDK's room catch-up is the browser's static/room-sync.js, plain JS that the build emits as is.
+  fs.mkdirSync(path.join(dir, "dist", "static"));
+  fs.copyFileSync(path.join(ROOT, "static", "room-sync.js"), path.join(dir, "dist", "static", "room-sync.js"));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   fs.mkdirSync(path.join(dir, "examples"));
   fs.copyFileSync(path.join(ROOT, "examples", "hello.mjs"), path.join(dir, "examples", "hello.mjs"));
@@ -46,8 +49,11 @@ test("node examples/hello.mjs joins, sends, shows a ParlorError and exits 0", as
   const heard = nextEvent(watcher, "message");
 
   const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) =>
-    execFile(process.execPath, [path.join(dir, "examples", "hello.mjs"), t.url], { env: { ...process.env, HELLO_LISTEN_MS: "0" }, timeout: 20_000 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve({ stdout }),
+    execFile(
+      process.execPath,
+      [path.join(dir, "examples", "hello.mjs"), t.url],
+      { env: { ...process.env, HELLO_LISTEN_MS: "0" }, timeout: 20_000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve({ stdout })),
     ),
   );
 
