@@ -86,8 +86,6 @@ test("the /docs protocol page renders under the Content-Security-Policy without 
   await page.goto(`${t.url}/docs`);
   await page.locator("h4 code", { hasText: "message:send" }).first().waitFor();
   // The stylesheet applied: the event cards have their border (docs.css), so the page is not unstyled.
-  // (No DOM lib in tsconfig: the browser's getComputedStyle is typed by hand.)
-  const borderStyle = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopStyle: string } }).getComputedStyle(el).borderTopStyle;
-  expect(await page.locator("article.event").first().evaluate(borderStyle)).toBe("solid");
+  expect(await page.locator("article.event").first().evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe("solid");
   expect(violations).toEqual([]);
 });
