@@ -5,15 +5,23 @@
  * data/cluster.db (WAL; two processes on one machine may share it, writes
  * take turns with BEGIN IMMEDIATE so seq stays gap-free), or PostgreSQL when
  * DATABASE_URL is set. Ctrl-C stops everything gracefully.
+ *
+ * When nginx is installed (PATH or /usr/sbin) it goes in front, on port 3000,
+ * as a load balancer with sticky sessions (client/nginx.ts): one URL for
+ * browsers and polling clients, and a page whose node stops reconnects to the
+ * other one. `--no-nginx` leaves it out; `--nginx` fails when it is missing.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
+import { findNginx, prepareNginx, type PreparedNginx } from "./nginx";
 
 const ROOT = path.resolve(__dirname, "..");
 const PORTS = [3001, 3002];
+const LB_PORT = 3000;
 const host = process.env.HOST ?? "127.0.0.1";
+const nginxWanted = process.argv.includes("--no-nginx") ? "no" : process.argv.includes("--nginx") ? "required" : "if-found";
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
 
@@ -26,7 +34,7 @@ function start(name: string, command: string, args: string[], env: NodeJS.Proces
     if (stream) readline.createInterface({ input: stream }).on("line", (line) => console.log(`[${name}] ${line}`));
   }
   child.once("exit", (code, signal) => {
-    if (!stopping) console.log(`[${name}] exited (${signal ?? code}); the other node keeps serving`);
+    if (!stopping) console.log(`[${name}] exited (${signal ?? code})${name.startsWith("node-") ? "; the other node keeps serving" : ""}`);
   });
   children.push({ name, child });
   return child;
@@ -56,19 +64,51 @@ const listening = (port: number) =>
     socket.once("error", () => resolve(false));
   });
 
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+let nginxDir: PreparedNginx | undefined;
+
 async function stopAll(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log("\nstopping: nodes first (graceful), then redis");
-  const exited = (child: ChildProcess) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", r)));
-  const nodes = children.filter((c) => c.name !== "redis");
+  console.log("\nstopping: nodes first (graceful), then nginx and redis");
+  const exited = (child: ChildProcess) => (running(child) ? new Promise((r) => child.once("exit", r)) : Promise.resolve());
+  // Nodes tell their clients (system:shutdown) while nginx still carries it.
+  const nodes = children.filter((c) => c.name.startsWith("node-"));
   nodes.forEach(({ child }) => child.kill("SIGTERM"));
   await Promise.all(nodes.map(({ child }) => exited(child)));
-  for (const { name, child } of children.filter((c) => c.name === "redis")) {
-    child.kill("SIGTERM");
-    await exited(child);
-    console.log(`[${name}] stopped`);
+  for (const name of ["nginx", "redis"]) {
+    for (const { child } of children.filter((c) => c.name === name)) {
+      child.kill("SIGTERM");
+      await exited(child);
+      console.log(`[${name}] stopped`);
+    }
   }
+  nginxDir?.cleanup();
+}
+
+/** The nginx binary to use, or undefined to run without it (per --nginx / --no-nginx). */
+function nginxBinary(): string | undefined {
+  if (nginxWanted === "no") return undefined;
+  const bin = findNginx();
+  if (!bin && nginxWanted === "required") throw new Error("--nginx: nginx is not installed (Debian: apt-get install nginx)");
+  return bin;
+}
+
+/**
+ * nginx in front of the nodes, on LB_PORT of the same host. It reaches the
+ * nodes on loopback unless they are bound to one specific other address.
+ */
+async function startNginx(bin: string, backendHost: string): Promise<void> {
+  if (await listening(LB_PORT)) throw new Error(`port ${LB_PORT} is taken: stop what listens there, or run with --no-nginx`);
+  const withPort = (port: number) => (backendHost.includes(":") ? `[${backendHost}]:${port}` : `${backendHost}:${port}`);
+  nginxDir = prepareNginx({ host, port: LB_PORT }, PORTS.map(withPort));
+  const nginx = start("nginx", bin, nginxDir.args, process.env);
+  nginx.once("error", (err) => console.error(`[nginx] cannot start (${err.message})`));
+  // nginx prints why it could not start (a taken port, a bad directive) on stderr, shown above.
+  const died = new Promise<never>((_, reject) => nginx.once("exit", () => reject(new Error("nginx exited during start"))));
+  died.catch(() => undefined);
+  await Promise.race([waitFor("nginx", async () => (await fetch(`http://127.0.0.1:${LB_PORT}/healthz`)).ok), died]);
 }
 
 async function main(): Promise<void> {
@@ -84,11 +124,17 @@ async function main(): Promise<void> {
     redisUrl = `redis://127.0.0.1:${port}`;
   }
 
+  const nginx = nginxBinary();
+  const backendHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   const shared: NodeJS.ProcessEnv = {
     ...process.env,
     HOST: host,
     PARLOR_REDIS_URL: redisUrl,
     PARLOR_DB: process.env.PARLOR_DB ?? path.join(ROOT, "data", "cluster.db"),
+    // Behind nginx the peer is nginx: trust its X-Forwarded-For for client
+    // addresses (limits, logs). nginx passes the browser's Host through, so
+    // the nodes' loopback Host check needs no PARLOR_ALLOWED_HOSTS.
+    ...(nginx ? { PARLOR_TRUST_PROXY: process.env.PARLOR_TRUST_PROXY ?? (backendHost.startsWith("127.") || backendHost === "::1" ? "loopback" : `loopback,${backendHost}`) } : {}),
   };
   PORTS.forEach((port, i) =>
     start(`node-${i + 1}`, process.execPath, ["--import", "tsx", path.join(ROOT, "server", "index.ts")], {
@@ -98,25 +144,57 @@ async function main(): Promise<void> {
     }),
   );
   await Promise.all(PORTS.map((port) => waitFor(`node on ${port}`, async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok)));
+  if (nginx) await startNginx(nginx, backendHost);
 
-  const shown = host === "0.0.0.0" ? "localhost" : host;
+  const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  const nodeLines = `  node 1  http://${shown}:${PORTS[0]}/?name=Ann&room=lobby   (pid ${pidOf("node-1")})
+  node 2  http://${shown}:${PORTS[1]}/?name=Ben&room=lobby   (pid ${pidOf("node-2")})`;
+  const store = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `SQLite ${shared.PARLOR_DB}`;
+  if (nginx) {
+    console.log(`
+Parlor cluster is up: nginx in front of two nodes, Redis at ${redisUrl}, ${store}.
+
+  http://${shown}:${LB_PORT}/?name=Ann&room=lobby   (nginx, pid ${pidOf("nginx")}; sticky per browser)
+
+${nodeLines}
+
+Open the nginx link in a normal window and in a private window (each window
+keeps its own session and its own affinity cookie, so the two may land on
+different nodes: /system's system:state names the node). Messages, typing,
+presence and DMs cross nodes. Stop a node (kill -TERM <pid>): its pages get
+system:shutdown and reconnect through nginx to the other node.
+nginx logs (JSON, with the node of every request): ${nginxDir?.accessLog}
+Ctrl-C stops everything.
+`);
+    return;
+  }
   console.log(`
-Parlor cluster is up: two nodes, Redis at ${redisUrl}, ${process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `SQLite ${shared.PARLOR_DB}`}.
+Parlor cluster is up: two nodes, Redis at ${redisUrl}, ${store}.
 
-  node 1  http://${shown}:${PORTS[0]}/?name=Ann&room=lobby   (pid ${pidOf("node-1")})
-  node 2  http://${shown}:${PORTS[1]}/?name=Ben&room=lobby   (pid ${pidOf("node-2")})
+${nodeLines}
 
 Open one link in a normal window and the other in a private window (each
 window keeps its own session): messages, typing, presence and DMs cross nodes.
 Metrics: /metrics on each node. Stop a node (kill -TERM <pid>) to watch its
 page get system:shutdown and its members leave on the other node. A page only
-reconnects to its own port: in production a load balancer sends it elsewhere.
+reconnects to its own port${nginxWanted === "no" ? "" : " (install nginx for a load balancer in front: apt-get install nginx)"}.
 Ctrl-C stops everything.
 `);
 }
 
 // If the launcher dies some other way, take the children with it.
-process.on("exit", () => children.forEach(({ child }) => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL")));
+// Each child leads its own process group: killing the group takes nginx's workers too.
+process.on("exit", () => {
+  for (const { child } of children) {
+    if (!running(child) || child.pid === undefined) continue;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      child.kill("SIGKILL");
+    }
+  }
+  nginxDir?.cleanup();
+});
 process.on("SIGINT", () => void stopAll().then(() => process.exit(0)));
 process.on("SIGTERM", () => void stopAll().then(() => process.exit(0)));
 main().catch(async (err) => {

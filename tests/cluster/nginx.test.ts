@@ -25,7 +25,7 @@ const managers: Manager[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
-  const env = { PARLOR_REDIS_URL: redis.url, PARLOR_DB: path.join(tempDir("parlor-nginx-"), "parlor.db"), PARLOR_TRUST_PROXY: "loopback" };
+  const env = { PARLOR_REDIS_URL: redis.url, PARLOR_DB: path.join(tempDir("parlor-lb-"), "parlor.db"), PARLOR_TRUST_PROXY: "loopback" };
   nodes = await Promise.all([spawnNode("node-a", env), spawnNode("node-b", env)]);
   lb = await startNginx(nodes.map((n) => new URL(n.url).host));
 }, 60_000);
