@@ -24,13 +24,15 @@ import { pagesRouter } from "./http/pages";
 import { sessionRouter } from "./http/session";
 import { createLogger, type Logger } from "./logger";
 import type { User } from "./protocol";
-import { tokenAuth } from "./realtime/auth";
+import { tokenAuth, tokenExpiryAdmission } from "./realtime/auth";
 import { attachChat } from "./realtime/chat-namespace";
 import { attachGame } from "./realtime/game-namespace";
 import { refuseMsgpackBundle } from "./realtime/client-bundles";
 import { attachRoot } from "./namespaces/root";
 import type { GameContext, GameManager } from "./features/game";
-import { registerEvents, type RegistryHooks } from "./realtime/registry";
+import { REFUSAL_LOG_WINDOW_MS, registerEvents, type RegistryHooks } from "./realtime/registry";
+import { createEventBudgets } from "./security/event-budget";
+import { createSampledLog } from "./security/sampled-log";
 import { countConnections, countGameTicks, countStoredMessages, createMetrics, eventMetricsHooks, type ParlorMetrics } from "./metrics";
 import { requestLog } from "./observability/request-log";
 import { createSecurity } from "./security";
@@ -114,6 +116,11 @@ export async function createParlor(config: Config): Promise<Parlor> {
   // Host check, connection caps, client address, Engine.IO headers, slow consumers (server/security/transport.ts).
   const transport = guardTransport(io, httpServer, config, log);
   const hooks = <Ctx>(namespace: string): RegistryHooks<Ctx> => ({ ...eventMetricsHooks<Ctx>(metrics, namespace), onStart: drain.enter });
+  // Event budgets and per-user caps (server/security/event-budget.ts, README "Limits").
+  const refusals = createSampledLog(REFUSAL_LOG_WINDOW_MS);
+  const budgets = createEventBudgets(config.limits, log, transport.addressOf, refusals);
+  const tokenExpiry = tokenExpiryAdmission(log);
+  const authOptions = { maxSocketsPerUser: config.limits.maxSocketsPerUser };
 
   const chat = io.of("/chat");
   const presence = await openPresence(chat, redis, { nodeId: config.nodeId, ttlMs: config.presenceTtlMs }, log).catch(async (err) => {
@@ -121,21 +128,23 @@ export async function createParlor(config: Config): Promise<Parlor> {
     await redis?.close();
     throw err;
   });
-  chat.use(tokenAuth(signer, rememberUser, log));
+  chat.use(tokenAuth(signer, rememberUser, log, authOptions));
   attachChat(chat, {
     store,
     presence,
     log,
-    hooks: { ...hooks<ChatContext>("/chat"), guards: [security.guard<ChatContext>("chat")] },
+    limits: config.limits,
+    hooks: { ...hooks<ChatContext>("/chat"), admit: [tokenExpiry], guards: [security.guard<ChatContext>("chat")], refusals },
     track: drain.track,
   });
 
   const gameNsp = io.of("/game");
-  gameNsp.use(tokenAuth(signer, rememberUser, log));
+  gameNsp.use(tokenAuth(signer, rememberUser, log, authOptions));
   const games = attachGame(gameNsp, {
     log,
-    // Its own budget, apart from chat; game:input is exempt (it has its 60/s cap in the game).
-    hooks: { ...hooks<GameContext>("/game"), guards: [security.guard<GameContext>("game")] },
+    limits: config.limits,
+    // Its own budget, apart from chat; game:input has a cheap per-connection one, checked before validation.
+    hooks: { ...hooks<GameContext>("/game"), admit: [tokenExpiry, budgets.gameInput], guards: [security.guard<GameContext>("game")], refusals },
     options: { reservationMs: config.gameReservationMs, restartDelayMs: config.gameRestartMs },
   });
 
@@ -150,9 +159,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
       };
     },
   };
-  // System events are exempt (rateLimited: false); the guard limits unknown-event floods by address.
-  const systemGuard = security.guard<SystemContext>("system");
-  const systemHooks: RegistryHooks<SystemContext> = { ...hooks<SystemContext>("/system"), guards: [systemGuard] };
+  // No user: every event (unknown ones too) is budgeted per connection and per client address.
+  const systemHooks: RegistryHooks<SystemContext> = { ...hooks<SystemContext>("/system"), admit: [budgets.system], refusals };
   io.of("/system").on("connection", (socket) => registerEvents(socket, systemEvents, systemCtx, log, systemHooks));
   // `io(url)` without a namespace lands here: answer, don't hang (its own budget, by address).
   attachRoot(io.of("/"), security.guard<undefined>("root"));

@@ -55,6 +55,27 @@ const EnvSchema = z.object({
   /** Bearer token required by GET /metrics when set. */
   PARLOR_METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "PARLOR_METRICS_TOKEN must be at least 16 characters").optional()),
   // --- end transport & HTTP hardening ---
+  // --- event budgets and per-user caps (server/security/event-budget.ts, features) ---
+  /** `/system` events per second per connection, and its burst. */
+  PARLOR_SYSTEM_RATE_PER_SEC: int(10),
+  PARLOR_SYSTEM_RATE_BURST: int(20),
+  /** `/system` events per second per client address (all its connections), and its burst. */
+  PARLOR_SYSTEM_ADDRESS_RATE_PER_SEC: int(50),
+  PARLOR_SYSTEM_ADDRESS_BURST: int(100),
+  /** `game:input` per second per connection, and its burst; the excess is dropped before validation. */
+  PARLOR_INPUT_RATE_PER_SEC: int(60),
+  PARLOR_INPUT_BURST: int(120),
+  /** Sockets per user per namespace on this node; the next handshake is refused. */
+  PARLOR_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
+  /** Chat rooms a user may be in at once. */
+  PARLOR_MAX_ROOMS_PER_USER: z.coerce.number().int().min(1).default(100),
+  /** Open games a user may have created (until each is disposed). */
+  PARLOR_MAX_GAMES_PER_USER: z.coerce.number().int().min(1).default(3),
+  /** Most entries in a `room:list` / `game:list` reply. */
+  PARLOR_MAX_LIST: z.coerce.number().int().min(1).default(100),
+  /** A repeated `typing: true` within this many ms of the last one relayed is not relayed again. */
+  PARLOR_TYPING_COALESCE_MS: int(3000),
+  // --- end event budgets and caps ---
 });
 
 export interface Config {
@@ -102,6 +123,29 @@ export interface Config {
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
   // --- end transport & HTTP hardening ---
+  // --- event budgets and per-user caps ---
+  limits: Limits;
+  // --- end event budgets and caps ---
+}
+
+/** A token-bucket budget: `perSecond` sustained, `burst` at once. */
+export interface Budget {
+  perSecond: number;
+  burst: number;
+}
+
+/** Event budgets and per-user caps (README "Limits"). */
+export interface Limits {
+  /** `/system` events, per connection and per client address. */
+  system: { perConnection: Budget; perAddress: Budget };
+  /** `game:input` per connection, checked before validation. */
+  gameInput: Budget;
+  maxSocketsPerUser: number;
+  maxRoomsPerUser: number;
+  maxGamesPerUser: number;
+  /** Most entries in a `room:list` / `game:list` reply. */
+  maxListItems: number;
+  typingCoalesceMs: number;
 }
 
 /** Parses `env` (default `process.env`); throws a readable error naming the bad variable. */
@@ -141,6 +185,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConnections: e.PARLOR_MAX_CONNECTIONS,
     metricsToken: e.PARLOR_METRICS_TOKEN,
     // --- end transport & HTTP hardening ---
+    // --- event budgets and per-user caps ---
+    limits: {
+      system: {
+        perConnection: { perSecond: e.PARLOR_SYSTEM_RATE_PER_SEC, burst: e.PARLOR_SYSTEM_RATE_BURST },
+        perAddress: { perSecond: e.PARLOR_SYSTEM_ADDRESS_RATE_PER_SEC, burst: e.PARLOR_SYSTEM_ADDRESS_BURST },
+      },
+      gameInput: { perSecond: e.PARLOR_INPUT_RATE_PER_SEC, burst: e.PARLOR_INPUT_BURST },
+      maxSocketsPerUser: e.PARLOR_MAX_SOCKETS_PER_USER,
+      maxRoomsPerUser: e.PARLOR_MAX_ROOMS_PER_USER,
+      maxGamesPerUser: e.PARLOR_MAX_GAMES_PER_USER,
+      maxListItems: e.PARLOR_MAX_LIST,
+      typingCoalesceMs: e.PARLOR_TYPING_COALESCE_MS,
+    },
+    // --- end event budgets and caps ---
   };
 }
 

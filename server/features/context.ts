@@ -7,7 +7,16 @@ import type { Logger } from "../logger";
 import type { ChatServerToClientEvents, User } from "../protocol";
 import type { Publisher } from "../realtime/publisher";
 import type { MessageStore } from "../storage/types";
+import type { TypingCoalescer } from "./chat/typing-coalescer";
 import type { Presence } from "./presence/types";
+
+/** The per-user caps the `/chat` handlers enforce (from Config.limits). */
+export interface ChatLimits {
+  /** Rooms one user may be in at once (CONFLICT, reason "too_many_rooms"). */
+  maxRoomsPerUser: number;
+  /** Most rooms in a `room:list` reply. */
+  maxListItems: number;
+}
 
 export interface Connection {
   id: string;
@@ -25,4 +34,7 @@ export interface ChatContext {
   presence: Presence;
   publish: Publisher<ChatServerToClientEvents>;
   log: Logger;
+  limits: ChatLimits;
+  /** Shared by every socket of the namespace: coalescing is per user and room. */
+  typing: TypingCoalescer;
 }

@@ -20,12 +20,13 @@ import type { NamespaceDoc } from "./asyncapi";
 import * as m from "./asyncapi-models";
 
 const shutdown = { summary: "The server is shutting down; reconnect after reconnectAfterMs.", payload: m.ShutdownModel };
+const authExpired = { summary: "The socket's token expired; the server disconnects it next. Reconnect with a new token.", payload: z.object({}) };
 
 const chatDocs: m.NamespaceContractDocs<ChatClientToServerEvents, ChatServerToClientEvents> = {
   clientEvents: {
     "room:join": { summary: "Join a room. Without sinceSeq: the last 50 messages; with it: every later message, oldest first, at most 500 (hasMore when more follow).", ack: m.RoomJoinDataModel },
     "room:leave": { summary: "Leave a room.", ack: z.object({ room: z.string() }) },
-    "room:list": { summary: "Rooms with at least one member now.", ack: z.object({ rooms: z.array(z.object({ room: z.string(), members: z.number().int() })) }) },
+    "room:list": { summary: "Rooms with at least one member now, busiest first; at most limit (and PARLOR_MAX_LIST, default 100), hasMore when some were left out.", ack: z.object({ rooms: z.array(z.object({ room: z.string(), members: z.number().int() })), hasMore: z.boolean() }) },
     "room:members": { summary: "The users in a room now.", ack: z.object({ room: z.string(), members: z.array(m.UserModel) }) },
     "message:send": { summary: "Store a message (durably, before the ack) and send it to the room. The same clientId returns the first message again: retries are safe. Members only (FORBIDDEN).", ack: z.object({ message: m.MessageModel }) },
     "message:history": { summary: "Older messages, oldest first (limit 1–100, default 50). Members only.", ack: z.object({ messages: z.array(m.MessageModel), hasMore: z.boolean() }) },
@@ -41,12 +42,13 @@ const chatDocs: m.NamespaceContractDocs<ChatClientToServerEvents, ChatServerToCl
     typing: { summary: "Someone else in the room started or stopped typing.", payload: z.object({ room: z.string(), user: m.UserModel, typing: z.boolean() }) },
     "dm:new": { summary: "A direct message, to the recipient's sockets and the sender's other sockets.", payload: m.DirectMessageModel },
     "system:shutdown": shutdown,
+    "auth:expired": authExpired,
   },
 };
 
 const gameDocs: m.NamespaceContractDocs<GameClientToServerEvents, GameServerToClientEvents> = {
   clientEvents: {
-    "game:list": { summary: "Every game on this node.", ack: z.object({ games: z.array(m.GameSummaryModel) }) },
+    "game:list": { summary: "The games on this node, oldest first; at most limit (and PARLOR_MAX_LIST, default 100), hasMore when some were left out.", ack: z.object({ games: z.array(m.GameSummaryModel), hasMore: z.boolean() }) },
     "game:create": { summary: "Create a game (2–16 seats, default 8); join it with game:join.", ack: z.object({ game: m.GameSummaryModel }) },
     "game:join": { summary: "Take a seat (or resume one held for this user within 30 s) and get the full state. NOT_FOUND; CONFLICT when full.", ack: m.GameJoinDataModel },
     "game:quickplay": { summary: "As game:join, in the open game with the most players and a free seat, or a new one.", ack: m.GameJoinDataModel },
@@ -58,6 +60,7 @@ const gameDocs: m.NamespaceContractDocs<GameClientToServerEvents, GameServerToCl
     "game:delta": { summary: "At 20 Hz, to each seated connection: only what changed since the previous tick.", payload: m.GameDeltaModel },
     "game:over": { summary: "A player reached the winning score; a new round starts after 3 s.", payload: m.GameOverModel },
     "system:shutdown": shutdown,
+    "auth:expired": authExpired,
   },
 };
 

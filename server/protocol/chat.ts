@@ -13,8 +13,12 @@ const UserId = z.string().min(1).max(64);
 export const RoomJoin = z.strictObject({ room: RoomName, sinceSeq: Seq.optional() });
 /** `room:leave`: leave a room. */
 export const RoomLeave = z.strictObject({ room: RoomName });
-/** `room:list`: rooms with at least one member now. */
-export const RoomList = Empty;
+/**
+ * `room:list`: rooms with at least one member now, busiest first. Addition:
+ * `limit` (1–1000) caps the reply, which never holds more than the server's
+ * PARLOR_MAX_LIST (default 100); `hasMore` says some were left out.
+ */
+export const RoomList = z.strictObject({ limit: z.number().int().min(1).max(1000).optional() });
 /** `room:members`: the users in a room now (one entry per user, however many tabs). */
 export const RoomMembers = z.strictObject({ room: RoomName });
 /** `message:send`: store a message (before the ack) and send it to the room. */
@@ -49,6 +53,12 @@ export type MessageSearchInput = z.input<typeof MessageSearch>;
 export type DmSendInput = z.input<typeof DmSend>;
 export type DmHistoryInput = z.input<typeof DmHistory>;
 
+export interface RoomListData {
+  rooms: { room: string; members: number }[];
+  /** Addition: more rooms have members than the reply holds. */
+  hasMore: boolean;
+}
+
 export interface RoomJoinData {
   room: string;
   members: User[];
@@ -66,7 +76,7 @@ export interface SearchResult {
 export interface ChatClientToServerEvents {
   "room:join": (payload: RoomJoinInput, ack: AckCallback<RoomJoinData>) => void;
   "room:leave": (payload: z.input<typeof RoomLeave>, ack: AckCallback<{ room: string }>) => void;
-  "room:list": (payload: Record<string, never>, ack: AckCallback<{ rooms: { room: string; members: number }[] }>) => void;
+  "room:list": (payload: z.input<typeof RoomList>, ack: AckCallback<RoomListData>) => void;
   "room:members": (payload: z.input<typeof RoomMembers>, ack: AckCallback<{ room: string; members: User[] }>) => void;
   "message:send": (payload: MessageSendInput, ack: AckCallback<{ message: Message }>) => void;
   "message:history": (payload: MessageHistoryInput, ack: AckCallback<{ messages: Message[]; hasMore: boolean }>) => void;
@@ -90,4 +100,6 @@ export interface ChatServerToClientEvents {
   "dm:new": (message: DirectMessage) => void;
   /** Addition: the server is shutting down; reconnect after `reconnectAfterMs`. */
   "system:shutdown": (payload: { reason: string; reconnectAfterMs: number }) => void;
+  /** Addition (PROTOCOL v2): the socket's token expired; it is disconnected next. Reconnect with a new token. */
+  "auth:expired": (payload: Record<string, never>) => void;
 }

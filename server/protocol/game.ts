@@ -9,8 +9,12 @@ import { Empty, UserName } from "./common";
 /** One axis of a direction: -1, 0 or 1. Clients send intent, never a position. */
 const Axis = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
 
-/** `game:list`: every game on this node. */
-export const GameList = Empty;
+/**
+ * `game:list`: the games on this node. Addition: `limit` (1–1000) caps the
+ * reply, which never holds more than PARLOR_MAX_LIST (default 100); `hasMore`
+ * says some were left out.
+ */
+export const GameList = z.strictObject({ limit: z.number().int().min(1).max(1000).optional() });
 /** `game:create`: a new game (2–16 seats, default 8); the creator is not seated until `game:join`. */
 export const GameCreate = z.strictObject({
   name: UserName.optional(),
@@ -113,7 +117,7 @@ type NoPayload = Record<string, never>;
 /** Events a `/game` client sends. */
 export interface GameClientToServerEvents {
   /** Every game on this node. */
-  "game:list": (payload: NoPayload, ack: AckCallback<{ games: GameSummary[] }>) => void;
+  "game:list": (payload: z.input<typeof GameList>, ack: AckCallback<{ games: GameSummary[]; hasMore: boolean }>) => void;
   /** Creates a game; join it with `game:join`. */
   "game:create": (payload: GameCreateInput, ack: AckCallback<{ game: GameSummary }>) => void;
   /** Takes a seat (leaving any other game this connection is in); NOT_FOUND, CONFLICT when full. */
@@ -136,4 +140,6 @@ export interface GameServerToClientEvents {
   "game:over": (payload: GameOver) => void;
   /** Addition: the server is shutting down; reconnect after `reconnectAfterMs`. */
   "system:shutdown": (payload: { reason: string; reconnectAfterMs: number }) => void;
+  /** Addition (PROTOCOL v2): the socket's token expired; it is disconnected next. Reconnect with a new token. */
+  "auth:expired": (payload: Record<string, never>) => void;
 }

@@ -2,27 +2,48 @@
  * Handshake authentication for `/chat` and `/game`: a valid signed token in
  * `auth.token`, or `connect_error` "UNAUTHORIZED". The socket joins its user
  * room here, so DMs and "my other tabs" are one `to(userRoom(id))`.
+ *
+ * A token is checked again after the handshake: connection state recovery
+ * (`skipMiddlewares`) brings a socket back without this middleware, and a
+ * live socket outlives its token. Both end at the token's expiry (see
+ * `enforceTokenExpiry` and `tokenExpiryAdmission`).
  */
 import type { Socket } from "socket.io";
 import type { TokenSigner } from "../auth/tokens";
 import type { Logger } from "../logger";
-import type { ErrorCode, User } from "../protocol";
+import type { AckError, ErrorCode, User } from "../protocol";
+import type { Admission } from "./registry";
 import { userRoom } from "./rooms";
 
 export interface SocketData {
   user: User;
+  /** The token's expiry (ms since epoch): the socket is disconnected then. */
+  exp: number;
 }
 
-/** An Error as Socket.IO's `connect_error` shows it: `err.message` and `err.data.code`. */
-export function handshakeError(code: ErrorCode, message: string): Error & { data: { code: ErrorCode; message: string } } {
-  return Object.assign(new Error(code), { data: { code, message } });
+/** Why a handshake was refused, beyond its code (e.g. "too_many_sockets"). */
+export type HandshakeReason = "too_many_sockets";
+
+/** An Error as Socket.IO's `connect_error` shows it: `err.message` and `err.data.code` (and `err.data.reason` for caps). */
+export function handshakeError(
+  code: ErrorCode,
+  message: string,
+  extra: { reason?: HandshakeReason; limit?: number } = {},
+): Error & { data: { code: ErrorCode; message: string; reason?: HandshakeReason; limit?: number } } {
+  return Object.assign(new Error(code), { data: { code, message, ...extra } });
+}
+
+export interface TokenAuthOptions {
+  /** Sockets one user may have in this namespace on this node; the next handshake is refused (CONFLICT, reason "too_many_sockets"). */
+  maxSocketsPerUser?: number;
 }
 
 /**
  * The namespace middleware. `log` records refusals (a burst of them is someone
  * guessing tokens) and failures; the client only ever sees the code.
  */
-export function tokenAuth(signer: TokenSigner, onUser: (user: User) => Promise<void>, log?: Logger) {
+export function tokenAuth(signer: TokenSigner, onUser: (user: User) => Promise<void>, log?: Logger, options: TokenAuthOptions = {}) {
+  const maxSockets = options.maxSocketsPerUser ?? Infinity;
   return async (socket: Socket, next: (err?: Error) => void) => {
     const claims = signer.verify((socket.handshake.auth as Record<string, unknown> | undefined)?.token);
     if (!claims) {
@@ -35,8 +56,73 @@ export function tokenAuth(signer: TokenSigner, onUser: (user: User) => Promise<v
       log?.error({ err, nsp: socket.nsp.name, user: claims.user.id }, "handshake failed");
       return next(handshakeError("INTERNAL", "internal error"));
     }
+    // Counted after the await and joined in the same turn, so concurrent handshakes
+    // of one user cannot all pass the check before any of them is counted.
+    const open = socket.nsp.adapter.rooms.get(userRoom(claims.user.id))?.size ?? 0;
+    if (open >= maxSockets) {
+      log?.info({ nsp: socket.nsp.name, user: claims.user.id, open, limit: maxSockets }, "handshake refused: too many sockets for this user");
+      return next(
+        handshakeError("CONFLICT", `at most ${maxSockets} connections per user: close another tab first`, { reason: "too_many_sockets", limit: maxSockets }),
+      );
+    }
     socket.data.user = claims.user;
+    socket.data.exp = claims.exp;
     socket.join(userRoom(claims.user.id));
     next();
+  };
+}
+
+/** Timers cannot wait longer than this (about 24.8 days); a longer token is re-checked by its events. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const EXPIRED: AckError = { code: "UNAUTHORIZED", message: "token expired: reconnect with a new token" };
+
+function expire(socket: Socket, log: Logger): void {
+  if (!socket.connected) return;
+  log.info({ nsp: socket.nsp.name, socket: socket.id, user: (socket.data as Partial<SocketData>).user?.id }, "token expired: disconnecting");
+  // The reason first (PROTOCOL v2 `auth:expired`), then the disconnect: the client
+  // knows to get a new token instead of reconnecting with the old one.
+  (socket.emit as (event: string, ...args: unknown[]) => boolean)("auth:expired", {});
+  socket.disconnect(true);
+}
+
+/** Whether the socket's token has expired (a socket without an expiry, from before this check, counts as expired). */
+function isExpired(socket: Socket, now = Date.now()): boolean {
+  const exp = (socket.data as Partial<SocketData>).exp;
+  return typeof exp !== "number" || exp <= now;
+}
+
+/**
+ * Call on "connection": a recovered socket whose token has expired is sent
+ * `auth:expired` and disconnected (false is returned); a live one is
+ * disconnected the same way when its token expires.
+ *
+ * @example
+ * nsp.on("connection", (socket) => { if (!enforceTokenExpiry(socket, log)) return; ... });
+ */
+export function enforceTokenExpiry(socket: Socket, log: Logger): boolean {
+  if (isExpired(socket)) {
+    // After this turn: the "connection" listeners of the namespace still run on a live socket.
+    queueMicrotask(() => expire(socket, log));
+    return false;
+  }
+  const wait = (socket.data as SocketData).exp - Date.now();
+  if (wait <= MAX_TIMER_MS) {
+    const timer = setTimeout(() => expire(socket, log), wait).unref();
+    socket.once("disconnect", () => clearTimeout(timer));
+  }
+  return true;
+}
+
+/**
+ * The registry admission: an event of a socket whose token has expired is
+ * refused UNAUTHORIZED and the socket disconnected (with `auth:expired`).
+ * Covers the moments between expiry and its timer, and tokens too long for a timer.
+ */
+export function tokenExpiryAdmission(log: Logger): Admission {
+  return (_event, socket) => {
+    if (!isExpired(socket)) return undefined;
+    queueMicrotask(() => expire(socket, log));
+    return EXPIRED;
   };
 }

@@ -4,7 +4,8 @@
  */
 import type { Namespace } from "socket.io";
 import { chatEvents } from "../features/chat";
-import type { ChatContext } from "../features/context";
+import { typingCoalescer } from "../features/chat/typing-coalescer";
+import type { ChatContext, ChatLimits } from "../features/context";
 import { dmEvents } from "../features/dm";
 import type { Presence } from "../features/presence/types";
 import { leaveAllRooms, roomEvents } from "../features/rooms";
@@ -12,6 +13,7 @@ import { searchEvents } from "../features/search";
 import type { Logger } from "../logger";
 import type { ChatServerToClientEvents } from "../protocol";
 import type { MessageStore } from "../storage/types";
+import { enforceTokenExpiry } from "./auth";
 import { socketPublisher } from "./publisher";
 import { registerEvents, type RegistryHooks } from "./registry";
 import { chatRoom, chatRoomName } from "./rooms";
@@ -23,6 +25,7 @@ export interface ChatDeps {
   presence: Presence;
   log: Logger;
   hooks: RegistryHooks<ChatContext>;
+  limits: ChatLimits & { typingCoalesceMs: number };
   /** Hands background work (disconnect cleanup) to graceful shutdown, which waits for it. */
   track?(work: Promise<unknown>): void;
 }
@@ -44,7 +47,11 @@ export function attachChat(nsp: Namespace, deps: ChatDeps): void {
   // Presence cleanup still running, by socket id. A recovered socket has the
   // same id and waits for it, so the removal can never land after the re-add.
   const cleanups = new Map<string, Promise<void>>();
+  const typing = typingCoalescer(deps.limits.typingCoalesceMs);
+  const limits: ChatLimits = { maxRoomsPerUser: deps.limits.maxRoomsPerUser, maxListItems: deps.limits.maxListItems };
   nsp.on("connection", (socket) => {
+    // A recovered socket skipped the token check: one whose token expired goes now.
+    if (!enforceTokenExpiry(socket, deps.log)) return;
     // Every line about this connection carries its socket and user id.
     const log = deps.log.child({ socket: socket.id, user: socket.data.user.id });
     if (log.isLevelEnabled("debug")) {
@@ -64,6 +71,8 @@ export function attachChat(nsp: Namespace, deps: ChatDeps): void {
       presence: deps.presence,
       publish: socketPublisher<ChatServerToClientEvents>(nsp, socket),
       log,
+      limits,
+      typing,
     };
     registerEvents(socket, chatNamespaceEvents, ctx, log, deps.hooks);
 

@@ -7,6 +7,7 @@
 import type { Namespace } from "socket.io";
 import { gameEvents, GameManager, type GameConnection, type GameContext, type GameOptions, type GameTransport } from "../features/game";
 import type { Logger } from "../logger";
+import { enforceTokenExpiry } from "./auth";
 import { registerEvents, type RegistryHooks } from "./registry";
 import { gameRoom } from "./rooms";
 
@@ -15,6 +16,8 @@ export interface GameDeps {
   hooks?: RegistryHooks<GameContext>;
   /** Rule and timing overrides (defaults from PROTOCOL.md). */
   options?: Partial<GameOptions>;
+  /** Per-user caps (default: none). */
+  limits?: { maxGamesPerUser: number; maxListItems: number };
 }
 
 type Emit = (event: string, ...args: unknown[]) => boolean;
@@ -47,10 +50,14 @@ export function attachGame(nsp: Namespace, deps: GameDeps): GameManager {
     transport: namespaceTransport(nsp),
     options: deps.options,
     onError: (err, gameId) => deps.log.error({ err, gameId }, "game tick failed"),
+    maxGamesPerUser: deps.limits?.maxGamesPerUser,
   });
+  const maxListItems = deps.limits?.maxListItems ?? Infinity;
   nsp.on("connection", (socket) => {
+    // A recovered socket skipped the token check: one whose token expired goes now.
+    if (!enforceTokenExpiry(socket, deps.log)) return;
     const connection: GameConnection = { id: socket.id };
-    const ctx: GameContext = { user: socket.data.user, connection, games, log: deps.log };
+    const ctx: GameContext = { user: socket.data.user, connection, games, log: deps.log, maxListItems };
     registerEvents(socket, gameEvents, ctx, deps.log, deps.hooks);
     socket.on("disconnect", () => games.disconnect(connection));
   });

@@ -4,17 +4,24 @@
  * (rate limits), calls `handle`, answers the ack exactly once with
  * `{ ok: true, data }` or `{ ok: false, error }`, answers UNKNOWN_EVENT for
  * events the namespace does not have, and never lets a throw escape.
+ * Before all of that, synchronous admission checks (event budgets, token
+ * expiry) can refuse an event for the price of a comparison.
  */
 import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { AppError, toAckError } from "../errors";
 import type { Logger } from "../logger";
-import type { Ack } from "../protocol";
+import type { Ack, AckError } from "../protocol";
+import { createSampledLog, type SampledLog } from "../security/sampled-log";
 
 export interface EventDefinition<Ctx, S extends z.ZodType = z.ZodType, R = unknown> {
   event: string;
   schema: S;
-  /** Whether the event counts against the per-user rate limit (default true). */
+  /**
+   * Whether the event counts against the per-user rate limit (default true).
+   * An event marked false must be covered by a cheap budget of its namespace
+   * (`hooks.admit`), as `game:input` is: nothing is free.
+   */
   rateLimited?: boolean;
   handle(input: z.output<S>, ctx: Ctx): Promise<R> | R;
 }
@@ -34,10 +41,24 @@ export type GuardedEvent = Pick<EventDefinition<unknown>, "event" | "rateLimited
  */
 export type Guard<Ctx> = (event: GuardedEvent, ctx: Ctx, socket: Socket) => Promise<void> | void;
 
+/**
+ * A synchronous check that runs first, before any promise, validation or log:
+ * returns the error to answer (a plain object: no Error, no stack trace to
+ * build under a flood), or undefined to go on.
+ */
+export type Admission = (event: GuardedEvent, socket: Socket) => AckError | undefined;
+
 export type Outcome = "ok" | "error" | "unknown";
 
+/** How long refusals of one user (or address) and event are counted before one line reports them. */
+export const REFUSAL_LOG_WINDOW_MS = 10_000;
+
 export interface RegistryHooks<Ctx> {
+  /** Cheap synchronous checks, in order, before everything else (see Admission). */
+  admit?: Admission[];
   guards?: Guard<Ctx>[];
+  /** Refusal lines, one per user and event per window; shared by every socket the hooks serve. */
+  refusals?: SampledLog;
   /** Called once per handled event, for metrics. */
   onOutcome?(event: string, outcome: Outcome, code: string | undefined, seconds: number): void;
   /**
@@ -51,6 +72,14 @@ export interface RegistryHooks<Ctx> {
 export function validationDetails(error: z.ZodError): { field: string; issues: { path: string; message: string }[] } {
   const issues = error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join(".") || "(payload)", message: i.message }));
   return { field: issues[0]?.path ?? "(payload)", issues };
+}
+
+/** The default refusal log of a hooks object: one per namespace, since its sockets share the hooks. */
+const refusalLogs = new WeakMap<object, SampledLog>();
+function refusalLog(hooks: object): SampledLog {
+  let sampled = refusalLogs.get(hooks);
+  if (!sampled) refusalLogs.set(hooks, (sampled = createSampledLog(REFUSAL_LOG_WINDOW_MS)));
+  return sampled;
 }
 
 /** Event name -> definition, built once per event list and shared by every socket (not a Map per connection). */
@@ -75,6 +104,17 @@ export function registerEvents<Ctx>(
   hooks: RegistryHooks<Ctx> = {},
 ): void {
   const table = eventTable(events);
+  const admit = hooks.admit ?? [];
+  const refusals = hooks.refusals ?? refusalLog(hooks);
+  const who = () => {
+    const user = (socket.data as { user?: { id?: string } } | undefined)?.user?.id;
+    return { user, key: user ?? `ip:${socket.handshake.address}` };
+  };
+  const logRefusal = (event: string, error: AckError) => {
+    if (!socket.connected) return; // a cut-off socket's leftovers: the disconnect was logged
+    const { user, key } = who();
+    refusals.note(`${key}\0${event}\0${error.code}`, log, "info", "event rejected", { event, socket: socket.id, user, code: error.code, details: error.details });
+  };
 
   socket.onAny((event: unknown, ...args: unknown[]) => {
     const last = args[args.length - 1];
@@ -92,6 +132,18 @@ export function registerEvents<Ctx>(
       }
     };
 
+    const def = typeof event === "string" ? table.get(event) : undefined;
+    const name = def ? def.event : String(event).slice(0, 64);
+    const guarded: GuardedEvent = def ?? { event: name };
+    for (const check of admit) {
+      const refused = check(guarded, socket);
+      if (!refused) continue;
+      reply({ ok: false, error: refused });
+      logRefusal(def ? name : "(unknown)", refused);
+      hooks.onOutcome?.(def ? name : String(event), def ? "error" : "unknown", refused.code, 0);
+      return;
+    }
+
     const started = process.hrtime.bigint();
     const end = hooks.onStart?.(String(event));
     const finish = (outcome: Outcome, code?: string) => {
@@ -99,23 +151,22 @@ export function registerEvents<Ctx>(
       hooks.onOutcome?.(String(event), outcome, code, Number(process.hrtime.bigint() - started) / 1e9);
     };
 
-    const user = (socket.data as { user?: { id?: string } } | undefined)?.user?.id;
-    const def = typeof event === "string" ? table.get(event) : undefined;
+    const { user } = who();
     if (!def) {
-      const name = String(event).slice(0, 64);
       void (async () => {
         try {
           // Unknown events count against the rate limit too: otherwise they are a free flood.
-          for (const guard of hooks.guards ?? []) await guard({ event: name }, ctx, socket);
+          for (const guard of hooks.guards ?? []) await guard(guarded, ctx, socket);
         } catch (err) {
           const error = toAckError(err);
-          if (socket.connected) log.info({ event: name, socket: socket.id, user, code: error.code }, "event rejected");
+          logRefusal("(unknown)", error);
           reply({ ok: false, error });
           // Outcome "unknown" even when refused: the name is the client's, not a metric label.
           finish("unknown", error.code);
           return;
         }
-        log.info({ event: name, socket: socket.id, user }, "unknown event");
+        // Sampled like refusals: a stream of made-up names is one line per window, not one per name.
+        if (socket.connected) refusals.note(`${who().key}\0(unknown)`, log, "info", "unknown event", { event: name, socket: socket.id, user });
         reply({ ok: false, error: { code: "UNKNOWN_EVENT", message: `this namespace has no event "${name}"` } });
         finish("unknown", "UNKNOWN_EVENT");
       })();
@@ -133,10 +184,11 @@ export function registerEvents<Ctx>(
         finish("ok");
       } catch (err) {
         const error = toAckError(err);
-        // Logged once per rejected event, with the user. Events still in flight when a
-        // flooding socket was cut off are not: the disconnect itself was logged.
+        // Failures are logged in full; refusals sampled, one line per user, event and
+        // code per window. Events still in flight when a flooding socket was cut off
+        // are not logged: the disconnect itself was.
         if (error.code === "INTERNAL") log.error({ err, event: def.event, socket: socket.id, user }, "handler failed");
-        else if (socket.connected) log.info({ event: def.event, socket: socket.id, user, code: error.code, details: error.details }, "event rejected");
+        else logRefusal(def.event, error);
         reply({ ok: false, error });
         finish("error", error.code);
       }

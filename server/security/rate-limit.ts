@@ -26,10 +26,12 @@ import type { Socket } from "socket.io";
 import { AppError } from "../errors";
 import type { Logger } from "../logger";
 import type { Guard } from "../realtime/registry";
+import { FloodCutoff } from "./flood-cutoff";
+import { createSampledLog, type SampledLog } from "./sampled-log";
 
 /** How often the burst pool refills. */
 export const BURST_REFILL_SECONDS = 10;
-/** A socket whose events are refused this many times within FLOOD_WINDOW_SECONDS, per unit of burst, is disconnected. */
+/** A user whose events are refused this many times within FLOOD_WINDOW_SECONDS, per unit of burst, has their sending sockets disconnected. */
 export const FLOOD_STRIKES_PER_BURST = 5;
 export const FLOOD_WINDOW_SECONDS = 10;
 /** Between the decision to cut a flooder off and the disconnect. */
@@ -110,17 +112,20 @@ export function rateKey(socket: Socket): string {
 }
 
 export interface GuardOptions {
-  /** Refusals within FLOOD_WINDOW_SECONDS after which the socket is disconnected (default FLOOD_STRIKES_PER_BURST × burst). */
+  /** Refusals per user within FLOOD_WINDOW_SECONDS after which their sending sockets are disconnected (default FLOOD_STRIKES_PER_BURST × burst). */
   disconnectAfter?: number;
+  /** Where refusal and cut-off lines go, sampled (default: one of its own). */
+  sampled?: SampledLog;
 }
 
 /**
  * The registry guard: events not marked `rateLimited: false` (unknown events
  * included) consume a point of the socket's user; the excess is refused with
  * RATE_LIMITED and `details.retryAfterMs`, before validation or any work. A
- * socket that keeps sending after being refused, far past the limit, is
- * disconnected with a logged reason: answering a flood costs the server
- * more than the flooder.
+ * user who keeps sending after being refused, far past the limit, has the
+ * sockets that keep sending disconnected, with a logged reason: answering a
+ * flood costs the server more than the flooder. The refusals are counted per
+ * user across all their sockets (see flood-cutoff.ts).
  *
  * @example
  * attachChat(nsp, { ..., hooks: { guards: [rateLimitGuard(createEventRateLimiter(config), log, config)] } });
@@ -132,27 +137,28 @@ export function rateLimitGuard<Ctx>(
   options: GuardOptions = {},
 ): Guard<Ctx> {
   const disconnectAfter = options.disconnectAfter ?? Math.max(1, FLOOD_STRIKES_PER_BURST * config.rateLimit.burst);
-  // Strikes are per connection and local: a disconnect is a local act, even when the limit itself is shared.
-  const strikes = new RateLimiterMemory({ points: disconnectAfter, duration: FLOOD_WINDOW_SECONDS, keyPrefix: "parlor:strikes" });
-  const cuttingOff = new WeakSet<Socket>();
+  // Strikes are local even when the limit itself is shared: a disconnect is a local act.
+  const cutoff = new FloodCutoff({
+    threshold: disconnectAfter,
+    windowMs: FLOOD_WINDOW_SECONDS * 1000,
+    graceMs: FLOOD_GRACE_MS,
+    log,
+    sampled: options.sampled ?? createSampledLog(FLOOD_WINDOW_SECONDS * 1000),
+  });
 
   return async (event, _ctx, socket) => {
     if (event.rateLimited === false) return;
     // Packets already read when the socket was cut off (or is being cut off) are not worth any work.
-    if (!socket.connected || cuttingOff.has(socket)) {
+    if (cutoff.isCuttingOff(socket)) {
       throw new AppError("RATE_LIMITED", "flooding: disconnecting", { retryAfterMs: FLOOD_WINDOW_SECONDS * 1000 });
     }
-    const decision = await limiter.consume(rateKey(socket));
+    const key = rateKey(socket);
+    const decision = await limiter.consume(key);
     if (decision.allowed) return;
-    const strike = await decide(strikes.consume(socket.id));
-    if (!strike.allowed && socket.connected && !cuttingOff.has(socket)) {
-      cuttingOff.add(socket);
-      log.warn({ user: rateKey(socket), socket: socket.id, event: event.event, refused: disconnectAfter, windowSeconds: FLOOD_WINDOW_SECONDS }, "disconnecting a flooding client");
-      // Not at once: the events already read still get their answers (a flooder that
-      // waits for acks learns why), and the ones accepted just before finish being
-      // stored and acknowledged. Meanwhile everything else is refused without work.
-      setTimeout(() => socket.disconnect(true), FLOOD_GRACE_MS).unref();
-    }
+    // Not at once: the events already read still get their answers (a flooder that
+    // waits for acks learns why), and the ones accepted just before finish being
+    // stored and acknowledged. Meanwhile everything else is refused without work.
+    cutoff.strike(key, socket, event.event);
     throw new AppError("RATE_LIMITED", "too many events: slow down", { retryAfterMs: decision.retryAfterMs });
   };
 }

@@ -13,4 +13,6 @@ export interface GameContext {
   connection: GameConnection;
   games: GameManager;
   log: Logger;
+  /** Most games in a `game:list` reply (PARLOR_MAX_LIST). */
+  maxListItems: number;
 }

@@ -3,9 +3,11 @@ import { defineEvent } from "../../realtime/registry";
 import type { GameContext } from "./context";
 
 /**
- * `game:input`: movement intent, applied at the next tick. It has its own cap
- * inside the game (60 per second, excess dropped silently), so it stays out
- * of the chat-style rate limit that would answer RATE_LIMITED.
+ * `game:input`: movement intent, applied at the next tick. It stays out of the
+ * chat-style per-user limit (which would answer every excess input): the
+ * namespace's cheap per-connection budget (PARLOR_INPUT_RATE_PER_SEC, checked
+ * before validation) drops the excess and cuts off a connection that keeps
+ * flooding, and the game itself applies at most 60 per second.
  */
 export const gameInput = defineEvent({
   event: "game:input",

@@ -19,6 +19,12 @@ export interface GameManagerInit {
   /** Seeds each room's own generator (default Math.random). */
   random?: Random;
   onError?(err: unknown, gameId: string): void;
+  /**
+   * Open games one user may have created at once (PARLOR_MAX_GAMES_PER_USER):
+   * every game ticks until it is disposed, so games are a CPU budget, not a free
+   * resource (16 users once created 9,173 ticking games in 30 s). Default: no cap.
+   */
+  maxGamesPerUser?: number;
 }
 
 /** Called after each tick of each game with the tick's duration (the benchmark). */
@@ -32,6 +38,8 @@ export class GameManager {
   private readonly random: Random;
   private created = 0;
   private readonly observer: TickObserver;
+  /** Creator user id -> ids of their games not yet disposed. */
+  private readonly byCreator = new Map<string, Set<string>>();
 
   constructor(private readonly init: GameManagerInit) {
     this.options = gameOptions(init.options);
@@ -57,8 +65,19 @@ export class GameManager {
     return this.rooms.get(gameId);
   }
 
-  list(): GameSummary[] {
-    return [...this.rooms.values()].map((room) => room.summary());
+  /** Summaries of the games, oldest first; at most `limit` of them. */
+  list(limit = Infinity): GameSummary[] {
+    const out: GameSummary[] = [];
+    for (const room of this.rooms.values()) {
+      if (out.length >= limit) break;
+      out.push(room.summary());
+    }
+    return out;
+  }
+
+  /** Games created by `userId` that are still open. */
+  openGamesOf(userId: string): number {
+    return this.byCreator.get(userId)?.size ?? 0;
   }
 
   /**
@@ -67,8 +86,13 @@ export class GameManager {
    *
    * @example
    * const room = games.create({ name: "Friday", maxPlayers: 4 });
+   * games.create({}, {}, "u_1"); // counted against u_1's open games; CONFLICT past the cap
    */
-  create(input: GameCreateInput = {}, overrides: Partial<GameOptions> = {}): GameRoom {
+  create(input: GameCreateInput = {}, overrides: Partial<GameOptions> = {}, creatorId?: string): GameRoom {
+    const max = this.init.maxGamesPerUser ?? Infinity;
+    if (creatorId !== undefined && this.openGamesOf(creatorId) >= max) {
+      throw new AppError("CONFLICT", `at most ${max} open games per user: join one or wait for yours to end`, { reason: "too_many_games", limit: max });
+    }
     this.created++;
     let id: string;
     do id = randomBytes(4).toString("hex");
@@ -82,10 +106,21 @@ export class GameManager {
       random: seededRandom(Math.floor(this.random() * 2 ** 32)),
       transport: this.init.transport,
       observer: this.observer,
-      onDispose: (r) => this.rooms.delete(r.id),
+      onDispose: (r) => {
+        this.rooms.delete(r.id);
+        if (creatorId === undefined) return;
+        const mine = this.byCreator.get(creatorId);
+        mine?.delete(r.id);
+        if (mine?.size === 0) this.byCreator.delete(creatorId);
+      },
       onError: (err) => this.init.onError?.(err, id),
     });
     this.rooms.set(id, room);
+    if (creatorId !== undefined) {
+      let mine = this.byCreator.get(creatorId);
+      if (!mine) this.byCreator.set(creatorId, (mine = new Set()));
+      mine.add(id);
+    }
     return room.start();
   }
 
@@ -113,7 +148,7 @@ export class GameManager {
       if (room.playerCount >= room.maxPlayers) continue;
       if (!best || room.playerCount > best.playerCount) best = room;
     }
-    return this.join((best ?? this.create()).id, user, connection, options);
+    return this.join((best ?? this.create({}, {}, user.id)).id, user, connection, options);
   }
 
   /** The connection gives up its seat, if it has one. */

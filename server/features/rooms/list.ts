@@ -1,14 +1,19 @@
-import { RoomList } from "../../protocol";
+import { RoomList, type RoomListData } from "../../protocol";
 import { defineEvent } from "../../realtime/registry";
 import type { ChatContext } from "../context";
 
-/** `room:list`: rooms with at least one member now, busiest first. */
+/**
+ * `room:list`: rooms with at least one member now, busiest first; at most
+ * `limit` of them (addition; default and ceiling PARLOR_MAX_LIST), with
+ * `hasMore` when some were left out.
+ */
 export const listRooms = defineEvent({
   event: "room:list",
   schema: RoomList,
-  async handle(_input, ctx: ChatContext) {
+  async handle({ limit }, ctx: ChatContext): Promise<RoomListData> {
     const rooms = await ctx.presence.rooms();
     rooms.sort((a, b) => b.members - a.members || a.room.localeCompare(b.room));
-    return { rooms };
+    const max = Math.min(limit ?? ctx.limits.maxListItems, ctx.limits.maxListItems);
+    return { rooms: rooms.slice(0, max), hasMore: rooms.length > max };
   },
 });

@@ -1,6 +1,9 @@
 import { Healthcheck, SystemStateRequest, type SystemState } from "../../protocol";
 import { defineEvent } from "../../realtime/registry";
 
+// `/system` has no user: its events are budgeted per connection and per client
+// address by the namespace (security/event-budget.ts), before validation.
+
 export interface SystemContext {
   /** Live figures for `system:state`, computed on demand. */
   state(): Promise<SystemState>;
@@ -10,7 +13,6 @@ export interface SystemContext {
 export const healthcheck = defineEvent({
   event: "system:healthcheck",
   schema: Healthcheck,
-  rateLimited: false,
   handle: (_input, _ctx: SystemContext) => ({ status: "healthy" as const }),
 });
 
@@ -18,7 +20,6 @@ export const healthcheck = defineEvent({
 export const systemState = defineEvent({
   event: "system:state",
   schema: SystemStateRequest,
-  rateLimited: false,
   handle: (_input, ctx: SystemContext) => ctx.state(),
 });
 

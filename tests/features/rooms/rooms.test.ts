@@ -84,7 +84,7 @@ describe("room:list and room:members", () => {
     okData(await emitAck(bob, "room:join", { room: "lobby" }));
     okData(await emitAck(bob, "room:join", { room: "dev" }));
     okData(await emitAck(bob, "room:leave", { room: "dev" }));
-    expect(okData(await emitAck(ada, "room:list", {}))).toEqual({ rooms: [{ room: "lobby", members: 2 }] });
+    expect(okData(await emitAck(ada, "room:list", {}))).toEqual({ rooms: [{ room: "lobby", members: 2 }], hasMore: false });
   });
 
   test("room:list rejects unexpected fields", async () => {
