@@ -115,7 +115,12 @@ async function main(): Promise<void> {
   let redisUrl = process.env.PARLOR_REDIS_URL;
   if (!redisUrl) {
     const port = await freePort();
-    const redis = start("redis", "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"], process.env);
+    const redis = start(
+      "redis",
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+      process.env,
+    );
     redis.once("error", (err) => {
       console.error(`cannot start redis-server (${err.message}): install it, or set PARLOR_REDIS_URL`);
       process.exit(1);
@@ -126,15 +131,16 @@ async function main(): Promise<void> {
 
   const nginx = nginxBinary();
   const backendHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  // Behind nginx the peer is nginx: trust its X-Forwarded-For for client
+  // addresses (limits, logs). nginx passes the browser's Host through, so the
+  // nodes' loopback Host check needs no PARLOR_ALLOWED_HOSTS.
+  const trustNginx = backendHost.startsWith("127.") || backendHost === "::1" ? "loopback" : `loopback,${backendHost}`;
   const shared: NodeJS.ProcessEnv = {
     ...process.env,
     HOST: host,
     PARLOR_REDIS_URL: redisUrl,
     PARLOR_DB: process.env.PARLOR_DB ?? path.join(ROOT, "data", "cluster.db"),
-    // Behind nginx the peer is nginx: trust its X-Forwarded-For for client
-    // addresses (limits, logs). nginx passes the browser's Host through, so
-    // the nodes' loopback Host check needs no PARLOR_ALLOWED_HOSTS.
-    ...(nginx ? { PARLOR_TRUST_PROXY: process.env.PARLOR_TRUST_PROXY ?? (backendHost.startsWith("127.") || backendHost === "::1" ? "loopback" : `loopback,${backendHost}`) } : {}),
+    ...(nginx ? { PARLOR_TRUST_PROXY: process.env.PARLOR_TRUST_PROXY ?? trustNginx } : {}),
   };
   PORTS.forEach((port, i) =>
     start(`node-${i + 1}`, process.execPath, ["--import", "tsx", path.join(ROOT, "server", "index.ts")], {

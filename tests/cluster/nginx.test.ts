@@ -112,7 +112,11 @@ test("a polling client and a WebSocket client on different nodes chat through ng
   websocket.engine.close();
 
   // The WebSocket is logged when it closes: wait for it, then read the whole log.
-  await waitUntil("the WebSocket's access log line", async () => lb.accessLog().some((e) => e.affinity === keys["node-b"] && e.status === 101), 5000);
+  await waitUntil(
+    "the WebSocket's access log line",
+    async () => lb.accessLog().some((e) => e.affinity === keys["node-b"] && e.status === 101),
+    5000,
+  );
   const log = lb.accessLog();
   const polls = log.filter(pollsOf(keys["node-a"]));
   expect(polls.length).toBeGreaterThanOrEqual(10);
@@ -149,7 +153,10 @@ test("nginx passes the client's Host through: the node's loopback Host check see
     new Promise<number>((resolve, reject) => {
       const url = new URL(`${lb.url}/healthz`);
       http
-        .get({ host: url.hostname, port: url.port, path: url.pathname, headers: { host } }, (res) => (res.resume(), resolve(res.statusCode ?? 0)))
+        .get(
+          { host: url.hostname, port: url.port, path: url.pathname, headers: { host } },
+          (res) => (res.resume(), resolve(res.statusCode ?? 0)),
+        )
         .once("error", reject);
     });
   expect(await status(`localhost:${new URL(lb.url).port}`)).toBe(200);
