@@ -10,7 +10,12 @@
  * servers run side by side and the load visits them in turn, one-second
  * slice by slice: every configuration sees the same conditions.
  *
- *   npm run bench:durable [-- --seconds 10 --clients 32 --window 1 --rate 1000 --rate-seconds 4 --cpu-prof]
+ *   npm run bench:durable [-- --seconds 10 --clients 32 --window 1 --rate 1000 --rate-seconds 4 --search-slices 5 --cpu-prof]
+ *
+ * The fixed-rate run also reads each server's event-loop delay (perf_hooks,
+ * preloaded by bench/lib/loop-delay-probe.mjs). Then the search line
+ * (durable-search.ts): the same fixed rate on a server with 100,000 stored
+ * messages, with and without a user searching at 20/s, alternating slices.
  *
  * `--cpu-prof` profiles the group-commit synchronous=FULL server and prints
  * where its CPU time goes (profile in bench/results/durable-prof/).
@@ -31,6 +36,8 @@ import { Histogram } from "./lib/stats";
 import { fmt, printTable } from "./lib/table";
 import { mintTokens } from "./lib/tokens";
 import { closedLoop, connectClients, fixedRate, type Client, type LoadResult } from "./durable-load";
+import { searchLine } from "./durable-search";
+import { loopDelayProbe, measureLoopDelay } from "./lib/loop-delay";
 
 const opts = benchArgs({
   /** Closed-loop seconds per configuration (four configurations, in 1 s slices). */
@@ -42,6 +49,11 @@ const opts = benchArgs({
   /** Fixed-rate seconds per synchronous setting. */
   "rate-seconds": 4,
   "cpu-prof": false,
+  /** Slices with the searcher, and as many without (1 s each). */
+  "search-slices": 5,
+  "search-messages": 100_000,
+  /** The allowed event rate per user (PARLOR_RATE_PER_SEC default). */
+  "search-rate": 20,
 });
 type Sync = "FULL" | "NORMAL";
 /** What Parlor ships with (PARLOR_SQLITE_SYNC default). */
@@ -55,6 +67,8 @@ interface Target {
   server: ServerProcess;
   dataDir: string;
   clients: Client[];
+  /** Where the server's loop-delay probe writes (bench/lib/loop-delay.ts). */
+  delayFile: string;
 }
 
 /** One configuration's totals over its slices. */
@@ -65,6 +79,8 @@ class Totals {
   serverCpuMs = 0;
   generatorCpu = 0;
   readonly latency = new Histogram();
+  /** The server's event-loop delay p99 in each slice (ms). */
+  readonly loopP99s: number[] = [];
   add(r: LoadResult, serverCpuMs: number): void {
     this.acked += r.acked;
     this.errors += r.errors;
@@ -87,6 +103,8 @@ class Totals {
       serverCpuUsPerMsg: (this.serverCpuMs * 1000) / Math.max(1, this.acked),
       serverCpuPct: (this.serverCpuMs / (this.seconds * 1000)) * 100,
       generatorCpuPct: (this.generatorCpu / this.seconds) * 100,
+      /** The worst slice's event-loop delay p99 (ms). */
+      loopDelayP99: Math.max(...this.loopP99s),
     };
   }
 }
@@ -97,10 +115,13 @@ async function startTarget(sync: Sync, group: boolean): Promise<Target> {
   // The profiled server stops with SIGTERM, so V8 can write the profile (Parlor commits what is pending on the way out).
   const profiled = opts["cpu-prof"] && group && sync === DEFAULT_SYNC;
   if (profiled) fs.rmSync(PROF_DIR, { recursive: true, force: true });
+  const delayFile = path.join(dataDir, "loop-delay.json");
+  const probe = loopDelayProbe(delayFile);
   const server = await startServer("parlor", {
-    nodeArgs: profiled ? ["--cpu-prof", "--cpu-prof-dir", PROF_DIR] : [],
+    nodeArgs: [...(profiled ? ["--cpu-prof", "--cpu-prof-dir", PROF_DIR] : []), ...probe.nodeArgs],
     graceful: profiled,
     env: {
+      ...probe.env,
       PARLOR_DB: path.join(dataDir, "parlor.db"),
       PARLOR_SQLITE_SYNC: sync,
       PARLOR_GROUP_COMMIT: group ? "1" : "0",
@@ -112,7 +133,7 @@ async function startTarget(sync: Sync, group: boolean): Promise<Target> {
     },
   });
   const clients = await connectClients(server.url, mintTokens(server.secret, opts.clients, `d${sync}${group ? "g" : "s"}`));
-  return { sync, group, server, dataDir, clients };
+  return { sync, group, server, dataDir, clients, delayFile };
 }
 
 /** Runs `load` on each target in turn, `slices` times; returns each target's totals. */
@@ -121,8 +142,9 @@ async function interleave(targets: Target[], slices: number, load: (clients: Cli
   for (let s = 0; s < slices; s++) {
     for (const [i, t] of targets.entries()) {
       const cpu0 = t.server.cpuMs();
-      const result = await load(t.clients);
+      const { result, delay } = await measureLoopDelay(t.server, t.delayFile, () => load(t.clients));
       totals[i].add(result, t.server.cpuMs() - cpu0);
+      totals[i].loopP99s.push(delay.p99);
     }
   }
   return totals;
@@ -168,8 +190,8 @@ async function stopAndCount(t: Target): Promise<number> {
 function print(title: string, rows: Row[]): void {
   console.log(`\n${title}`);
   printTable(
-    ["mode", "sync", "persisted msgs/s", "ack p50 ms", "ack p99 ms", "max ms", "acked", "errors", "server CPU µs/msg", "server CPU %", "client CPU %"],
-    rows.map((r) => [r.mode, r.sync, fmt(r.msgsPerSec), fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.max, 1), fmt(r.acked), fmt(r.errors), fmt(r.serverCpuUsPerMsg), fmt(r.serverCpuPct), fmt(r.generatorCpuPct)]),
+    ["mode", "sync", "persisted msgs/s", "ack p50 ms", "ack p99 ms", "max ms", "acked", "errors", "server CPU µs/msg", "server CPU %", "client CPU %", "loop delay p99 ms"],
+    rows.map((r) => [r.mode, r.sync, fmt(r.msgsPerSec), fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.max, 1), fmt(r.acked), fmt(r.errors), fmt(r.serverCpuUsPerMsg), fmt(r.serverCpuPct), fmt(r.generatorCpuPct), fmt(r.loopDelayP99, 2)]),
   );
 }
 
@@ -204,8 +226,25 @@ async function main(): Promise<void> {
       // An absolute goal, written as a ratio to the 10 ms budget so the runner's summary shows it.
       const goal = r.sync === DEFAULT_SYNC ? { goal: "≤ 1× (p99 ≤ 10 ms)", pass: r.p99 <= 10 } : {};
       ratios.push({ metric: `ack p99 at ${opts.rate} msgs/s, ms, synchronous=${r.sync} (budget 10 ms)`, parlor: r.p99, baseline: 10, ratio: r.p99 / 10, ...goal });
-      notes.push(`fixed ${opts.rate}/s, synchronous=${r.sync}: p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms`);
+      notes.push(`fixed ${opts.rate}/s, synchronous=${r.sync}: p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, event-loop delay p99 ${fmt(r.loopDelayP99, 2)} ms (worst slice)`);
+      if (r.sync === DEFAULT_SYNC) {
+        ratios.push({ metric: `event-loop delay p99 at ${opts.rate} msgs/s, ms, synchronous=${r.sync} (budget 5 ms)`, parlor: r.loopDelayP99, baseline: 5, ratio: r.loopDelayP99 / 5, goal: "≤ 1× (p99 ≤ 5 ms)", pass: r.loopDelayP99 <= 5 });
+      }
     }
+    const search = await searchLine({ rate: opts.rate, slices: opts["search-slices"], messages: opts["search-messages"], searchRate: opts["search-rate"], clients: opts.clients });
+    const withP99 = search.withSearcher.latency.percentile(99);
+    const withoutP99 = search.without.latency.percentile(99);
+    console.log(`\nSearch interference: ${fmt(opts.rate)} msgs/s chat on ${fmt(opts["search-messages"])} stored messages, slices with one user searching at ${opts["search-rate"]}/s and without${search.seedSeconds > 1 ? ` (seeded in ${fmt(search.seedSeconds, 1)} s, cached)` : ""}`);
+    printTable(
+      ["slices", "chat acked", "errors", "ack p50 ms", "ack p99 ms", "max ms", "loop delay p99 ms (worst)"],
+      [
+        ["with searcher", fmt(search.withSearcher.acked), fmt(search.withSearcher.errors), fmt(search.withSearcher.latency.percentile(50), 2), fmt(withP99, 2), fmt(search.withSearcher.latency.max, 1), fmt(Math.max(...search.loopDelay.withSearcher.map((d) => d.p99)), 2)],
+        ["without", fmt(search.without.acked), fmt(search.without.errors), fmt(search.without.latency.percentile(50), 2), fmt(withoutP99, 2), fmt(search.without.latency.max, 1), fmt(Math.max(...search.loopDelay.without.map((d) => d.p99)), 2)],
+      ],
+    );
+    const s = search.searches;
+    notes.push(`searcher: ${fmt(s.answered)} answered (p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms), ${fmt(s.refused)} refused (RATE_LIMITED: in flight or over budget), ${fmt(s.errors)} other errors ${JSON.stringify(s.codes)}`);
+    ratios.push(ratio(`chat ack p99 at ${opts.rate} msgs/s with a user searching ${fmt(opts["search-messages"])} messages at ${opts["search-rate"]}/s vs without`, withP99, withoutP99, { atMost: 2 }));
     const ackedBy = new Map(targets.map((t, i) => [t, closed[i].acked + (grouped.includes(t) ? fixed[grouped.indexOf(t)].acked : 0)]));
     for (const t of targets) {
       const rows = await stopAndCount(t);
@@ -218,7 +257,7 @@ async function main(): Promise<void> {
       ["comparison", "parlor", "baseline", "ratio", "goal", "pass"],
       ratios.map((r) => [r.metric, fmt(r.parlor, 1), fmt(r.baseline, 1), `${r.ratio.toFixed(2)}×`, r.goal, r.pass === undefined ? "" : r.pass ? "yes" : "NO"]),
     );
-    const file = writeResult({ name: "durable", startedAt, params: { ...opts, sliceSeconds: SLICE_S }, results: { commitUs, closed: closedRows, fixed: fixedRows }, ratios, notes });
+    const file = writeResult({ name: "durable", startedAt, params: { ...opts, sliceSeconds: SLICE_S }, results: { commitUs, closed: closedRows, fixed: fixedRows, search: { ...search, withSearcher: { ...search.withSearcher, latency: search.withSearcher.latency.toJSON() }, without: { ...search.without, latency: search.without.latency.toJSON() } } }, ratios, notes });
     console.log(`\n${notes.join("\n")}\nwrote ${path.relative(process.cwd(), file)}`);
     if (opts["cpu-prof"]) console.log(`\nCPU profile, group commit synchronous=${DEFAULT_SYNC}:\n${summarizeProfile(PROF_DIR, 25)}`);
   } finally {

@@ -4,7 +4,10 @@
  *
  * Search costs what it returns: the ranked, limited rowids are found first,
  * and snippet() (the costly part: it re-tokenizes the text) runs only for
- * those rows. Rooms arrive as one JSON array (json_each), so a user in
+ * those rows. Ranking is bounded too: bm25 ranks the newest CANDIDATES
+ * matches in the user's rooms (FTS5 walks its doclists newest first and
+ * stops there), so a query matching half the archive costs what 2,000
+ * matches cost; older matches beyond that are not ranked. Rooms arrive as one JSON array (json_each), so a user in
  * 33,000 rooms is one bound value, not 33,000 SQL variables.
  *
  * A search has a time budget: the deadline check is a SQL function in the
@@ -35,12 +38,16 @@ export const searchTimeout = () => new AppError("RATE_LIMITED", "search took too
 /** How many candidate rows pass between two clock reads. */
 const CHECK_EVERY = 128;
 
-const SEARCH_SQL = `WITH top AS (
+/** How many of the newest matches are ranked (see the file comment). */
+export const CANDIDATES = 2000;
+
+const SEARCH_SQL = `WITH candidates AS (
     SELECT messages_fts.rowid AS rid, bm25(messages_fts) AS rank
     FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
     WHERE messages_fts MATCH @match AND m.room IN (SELECT value FROM json_each(@rooms)) AND parlor_within_budget(m.rowid)
-    ORDER BY rank, m.rowid DESC LIMIT @limit
-  )
+    ORDER BY messages_fts.rowid DESC LIMIT ${CANDIDATES}
+  ),
+  top AS (SELECT rid, rank FROM candidates ORDER BY rank, rid DESC LIMIT @limit)
   SELECT m.*, top.rank AS rank, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
   FROM top CROSS JOIN messages_fts ON messages_fts.rowid = top.rid CROSS JOIN messages m ON m.rowid = top.rid
   WHERE messages_fts MATCH @match
