@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Server } from "socket.io";
+import { createAdminUi } from "./admin/admin-ui";
 import { knownUsers } from "./auth/known-users";
 import { resolveSecret } from "./auth/secret";
 import { createTokenSigner } from "./auth/tokens";
@@ -36,6 +37,7 @@ import { createSampledLog } from "./security/sampled-log";
 import { countConnections, countGameTicks, countStoredMessages, createMetrics, eventMetricsHooks, type ParlorMetrics } from "./metrics";
 import { requestLog } from "./observability/request-log";
 import { createSecurity } from "./security";
+import { clientAddressResolver } from "./security/client-address";
 import { guardTransport } from "./security/transport";
 import { announceShutdown, closeClientConnections, createDrain, refuseNewConnections } from "./shutdown";
 import { openStore } from "./storage";
@@ -70,6 +72,8 @@ export interface Parlor {
 export async function createParlor(config: Config): Promise<Parlor> {
   const log = createLogger(config.logLevel, config.nodeId);
   const metrics = createMetrics(config.nodeId);
+  // Socket.IO Admin UI (PARLOR_ADMIN_PASSWORD): first, before anything that would need closing if it failed.
+  const admin = config.admin ? await createAdminUi(config.admin, { log, addressOf: clientAddressResolver(config.trustProxy) }) : undefined;
   // Events between receipt and ack, and disconnect cleanups: shutdown waits for them.
   const drain = createDrain();
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : undefined;
@@ -94,6 +98,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
       sessionRouter(signer, rememberUser, security.sessionLimit),
       pagesRouter(),
       docsRouter(),
+      ...(admin ? [admin.router] : []),
     ],
     log,
     [requestLog(log, metrics), ...security.http],
@@ -165,6 +170,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
   // `io(url)` without a namespace lands here: answer, don't hang (its own budget, by address).
   attachRoot(io.of("/"), security.guard<undefined>("root"));
   refuseMsgpackBundle(httpServer);
+  // After every other namespace exists, so the Admin UI sees them all.
+  admin?.attach(io);
 
   const namespaces = [chat, gameNsp, io.of("/system")];
   for (const nsp of namespaces) countConnections(metrics, nsp);

@@ -35,8 +35,12 @@ const EnvSchema = z.object({
   PARLOR_SQLITE_SYNC: z.preprocess((v) => (typeof v === "string" && v !== "" ? v.toUpperCase() : undefined), z.enum(["FULL", "NORMAL"]).default("FULL")),
   /** 1 (default): writes of one event-loop turn share a transaction; 0: one transaction per write. */
   PARLOR_GROUP_COMMIT: z.enum(["0", "1"]).default("1"),
-  /** Socket.IO connection state recovery window (ms); 0 turns it off. */
-  PARLOR_RECOVERY_MS: int(30_000),
+  /**
+   * Socket.IO connection state recovery window (ms); 0 (default) turns it off.
+   * Off by default: `sinceSeq` is the guarantee, and recovery appends an offset
+   * argument to every server event that non-JS clients trip over.
+   */
+  PARLOR_RECOVERY_MS: int(0),
   /** Cluster presence: a node silent for this long (ms) is presumed dead and its members removed. */
   PARLOR_PRESENCE_TTL_MS: z.coerce.number().int().min(100).default(15_000),
   /** Graceful shutdown: most time (ms) to let events in flight finish before closing anyway. */
@@ -76,6 +80,23 @@ const EnvSchema = z.object({
   /** A repeated `typing: true` within this many ms of the last one relayed is not relayed again. */
   PARLOR_TYPING_COALESCE_MS: int(3000),
   // --- end event budgets and caps ---
+  // --- Socket.IO Admin UI (server/admin/) ---
+  /*
+   * PARLOR_ADMIN_PASSWORD      unset (off)   turns the Admin UI on: the `/admin` namespace and the UI at /admin/,
+   *                                          both behind this password (≥ 12 chars). Unset: neither exists.
+   * PARLOR_ADMIN_USER          "admin"       the username that goes with it
+   * PARLOR_ADMIN_MODE          development   "development": the UI lists sockets, rooms and events (every event is
+   *                                          relayed to /admin, payloads included); "production": counters only
+   * PARLOR_ADMIN_READONLY      1             1: look only; 0: the UI may also disconnect sockets and join/leave rooms
+   * PARLOR_ADMIN_MAX_FAILED_LOGINS  10       failed admin logins per client address per 15 minutes, HTTP and socket
+   *                                          together; past it both answer "retry later" (429 over HTTP)
+   */
+  PARLOR_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, "PARLOR_ADMIN_PASSWORD must be at least 12 characters").optional()),
+  PARLOR_ADMIN_USER: z.preprocess(emptyAsUndefined, z.string().min(1).default("admin")),
+  PARLOR_ADMIN_MODE: z.preprocess(emptyAsUndefined, z.enum(["development", "production"]).default("development")),
+  PARLOR_ADMIN_READONLY: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("1")),
+  PARLOR_ADMIN_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).default(10),
+  // --- end Socket.IO Admin UI ---
 });
 
 export interface Config {
@@ -126,7 +147,27 @@ export interface Config {
   // --- event budgets and per-user caps ---
   limits: Limits;
   // --- end event budgets and caps ---
+  // --- Socket.IO Admin UI ---
+  /** Set when PARLOR_ADMIN_PASSWORD is: the Admin UI and its `/admin` namespace are on. */
+  admin?: AdminConfig;
+  // --- end Socket.IO Admin UI ---
 }
+
+// --- Socket.IO Admin UI ---
+/** The Admin UI (server/admin/admin-ui.ts). */
+export interface AdminConfig {
+  username: string;
+  password: string;
+  /** "development" lists sockets, rooms and events; "production" sends counters only. */
+  mode: "development" | "production";
+  /** When true the UI cannot disconnect sockets or change their rooms. */
+  readonly: boolean;
+  /** Failed logins per client address per 15 minutes (HTTP and socket together). */
+  maxFailedLogins: number;
+  /** This node's name in the UI's Servers view. */
+  serverId: string;
+}
+// --- end Socket.IO Admin UI ---
 
 /** A token-bucket budget: `perSecond` sustained, `burst` at once. */
 export interface Budget {
@@ -199,6 +240,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       typingCoalesceMs: e.PARLOR_TYPING_COALESCE_MS,
     },
     // --- end event budgets and caps ---
+    // --- Socket.IO Admin UI ---
+    admin: e.PARLOR_ADMIN_PASSWORD
+      ? {
+          username: e.PARLOR_ADMIN_USER,
+          password: e.PARLOR_ADMIN_PASSWORD,
+          mode: e.PARLOR_ADMIN_MODE,
+          readonly: e.PARLOR_ADMIN_READONLY === "1",
+          maxFailedLogins: e.PARLOR_ADMIN_MAX_FAILED_LOGINS,
+          serverId: e.PARLOR_NODE_ID,
+        }
+      : undefined,
+    // --- end Socket.IO Admin UI ---
   };
 }
 
