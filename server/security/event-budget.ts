@@ -17,7 +17,7 @@ import type { AckError } from "../protocol";
 import type { Admission } from "../realtime/registry";
 import type { AddressOf } from "./client-address";
 import { FloodCutoff } from "./flood-cutoff";
-import { FLOOD_GRACE_MS, FLOOD_STRIKES_PER_BURST, FLOOD_WINDOW_SECONDS } from "./rate-limit";
+import { FLOOD_STRIKES_PER_BURST, FLOOD_WINDOW_SECONDS } from "./rate-limit";
 import type { SampledLog } from "./sampled-log";
 import { Bucket, KeyedBuckets } from "./token-bucket";
 
@@ -55,7 +55,9 @@ function cutoffFor(budget: Budget, log: Logger, sampled: SampledLog): FloodCutof
   return new FloodCutoff({
     threshold: Math.max(1, FLOOD_STRIKES_PER_BURST * budget.burst),
     windowMs: FLOOD_WINDOW_SECONDS * 1000,
-    graceMs: FLOOD_GRACE_MS,
+    // At once, unlike the chat cut-off: these events store nothing that could be
+    // half done, and each one answered while waiting is work the flooder chose.
+    graceMs: 0,
     log,
     sampled,
   });

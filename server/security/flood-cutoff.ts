@@ -19,7 +19,7 @@ export interface FloodCutoffOptions {
   /** Refusals per key within `windowMs` after which its sending sockets are disconnected. */
   threshold: number;
   windowMs: number;
-  /** Between the decision and the disconnect: the events already read still get their answers. */
+  /** Between the decision and the disconnect: the events already read still get their answers. 0: at once. */
   graceMs: number;
   log: Logger;
   /** Where the "disconnecting" lines go: one per key per window, with a count. */
@@ -59,7 +59,8 @@ export class FloodCutoff {
       refused: this.options.threshold,
       windowSeconds: this.options.windowMs / 1000,
     });
-    setTimeout(() => socket.disconnect(true), this.options.graceMs).unref();
+    if (this.options.graceMs > 0) setTimeout(() => socket.disconnect(true), this.options.graceMs).unref();
+    else socket.disconnect(true);
     return true;
   }
 
