@@ -45,6 +45,7 @@ interface EngineConn {
   transport: EngineTransport;
   on(event: "packetCreate", fn: (packet: EnginePacket) => void): void;
   on(event: "flush", fn: () => void): void;
+  on(event: "upgrade", fn: (transport: EngineTransport) => void): void;
   once(event: "close", fn: () => void): void;
   close(discard?: boolean): void;
 }
@@ -86,6 +87,21 @@ export function discardConnection(conn: EngineConn, reason: Error): void {
 }
 
 /**
+ * A peer that goes away with a backlog fails every write still queued, and
+ * the transport makes a new Error (with a stack trace) for each failure,
+ * though the first one already closes the connection: the rest are dropped.
+ */
+function reportFirstWriteErrorOnly(transport: EngineTransport): void {
+  const report = transport.onError;
+  let failed = false;
+  transport.onError = function (this: EngineTransport, ...args: unknown[]) {
+    if (failed) return;
+    if (args[0] === "write error") failed = true;
+    report.apply(this, args);
+  };
+}
+
+/**
  * @example
  * const slow = boundSlowConsumers(io, { maxBufferedBytes: 1 << 20, log, addressOf });
  * // on close: slow.stop();
@@ -117,6 +133,8 @@ export function boundSlowConsumers(io: Server, options: { maxBufferedBytes: numb
   };
 
   io.engine.on("connection", (conn: EngineConn) => {
+    reportFirstWriteErrorOnly(conn.transport);
+    conn.on("upgrade", (transport) => reportFirstWriteErrorOnly(transport));
     const entry = { conn, bytes: 0 };
     queued.set(conn.id, entry);
     // Engine.IO emits packetCreate before queueing each packet, and flush when the queue goes to the transport.

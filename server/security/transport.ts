@@ -75,6 +75,8 @@ export function guardTransport(io: Server, httpServer: http.Server, config: Tran
     caps,
     slowConsumers,
     async closeRemaining(graceMs) {
+      // Idle keep-alive HTTP connections have nothing to finish: closing them now keeps the grace for the rest.
+      httpServer.closeIdleConnections();
       const deadline = Date.now() + graceMs;
       while (raw.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       if (raw.size === 0) return;
