@@ -37,7 +37,6 @@ import { createSampledLog } from "./security/sampled-log";
 import { countConnections, countGameTicks, countStoredMessages, createMetrics, eventMetricsHooks, type ParlorMetrics } from "./metrics";
 import { requestLog } from "./observability/request-log";
 import { createSecurity } from "./security";
-import { guardTransport } from "./security/transport";
 import { clientAddressResolver } from "./security/client-address";
 import { guardTransport } from "./security/transport";
 import { announceShutdown, closeClientConnections, createDrain, refuseNewConnections } from "./shutdown";
