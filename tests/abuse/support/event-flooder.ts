@@ -56,7 +56,7 @@ function open(i) {
     const ws = new WebSocket(plan.url.replace(/^http/, "ws") + "/socket.io/?EIO=4&transport=websocket", { perMessageDeflate: false, headers: plan.headers || {} });
     const pending = new Map();
     let nextId = 0;
-    const s = { ws, open: true, emit(event, payload, withAck) {
+    const s = { ws, open: true, pending, emit(event, payload, withAck) {
       const args = payload === undefined ? [event] : [event, payload];
       if (!withAck) { ws.send("42" + plan.nsp + "," + JSON.stringify(args)); return; }
       const id = nextId++;
@@ -120,8 +120,10 @@ function count(ack) {
     pump();
   });
   report.elapsedMs = Math.round(performance.now() - floodStart);
-  // Answers still on their way.
-  await new Promise((r) => setTimeout(r, 300));
+  // Answers (and cut-offs) still on their way: until every ack of an open socket is in, at most 3 s.
+  const settleUntil = performance.now() + 3000;
+  while (performance.now() < settleUntil && sockets.some((s) => s.open && s.pending.size > 0)) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 200));
   ending = true;
   for (const s of sockets) s.ws.terminate();
   process.stdout.write(JSON.stringify(report));
