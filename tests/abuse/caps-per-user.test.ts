@@ -5,14 +5,12 @@
  * replies (`limit`, `hasMore`). Small caps so each test is quick; another
  * user is never affected by someone else's cap.
  */
+import { defaultConfig } from "../../server/config";
 import { emitAck, okData, openSocket, setup, type ChatSocket, type TestServer } from "../helpers";
 
 let t: TestServer;
 const limits = { maxSocketsPerUser: 3, maxRoomsPerUser: 3, maxGamesPerUser: 2, maxListItems: 4 };
-beforeAll(async () => {
-  const base = (await import("../../server/config")).defaultConfig().limits;
-  t = await setup({ limits: { ...base, ...limits } });
-});
+beforeAll(async () => (t = await setup({ limits: { ...defaultConfig().limits, ...limits } })));
 afterAll(() => t.cleanup());
 
 test("sockets per user: the next handshake gets connect_error CONFLICT with reason too_many_sockets; closing one lets a new one in; others connect", async () => {

@@ -4,10 +4,11 @@
  * every member. A repeat `typing: true` within the window is accepted but not
  * relayed; `typing: false` always is, and the next `true` is news again.
  */
+import { defaultConfig } from "../../server/config";
 import { emitAck, okData, receives, setup, waitFor, type TestServer } from "../helpers";
 
 let t: TestServer;
-beforeAll(async () => (t = await setup({ limits: { ...(await import("../../server/config")).defaultConfig().limits, typingCoalesceMs: 400 } })));
+beforeAll(async () => (t = await setup({ limits: { ...defaultConfig().limits, typingCoalesceMs: 400 } })));
 afterAll(() => t.cleanup());
 
 test("ten typing: true in a row reach the room once; typing: false always; after the window a true is relayed again", async () => {

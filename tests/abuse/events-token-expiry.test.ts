@@ -45,7 +45,7 @@ test("a socket recovered after its token expired is sent auth:expired and discon
   await reconnect(ada);
   // Recovered by Socket.IO (same id, rooms), then ended by Parlor before it can act.
   expect(ada.recovered).toBe(true);
-  ada.emit("message:send", { room: "lobby", text: "I should not be here" });
+  ada.emit("message:send", { room: "lobby", text: "I should not be here" }, () => undefined);
   expect(await expired).toEqual({});
   expect(await gone).toBe("io server disconnect");
   await new Promise((r) => setTimeout(r, 100));

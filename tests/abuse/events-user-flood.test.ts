@@ -27,7 +27,7 @@ test("one user flooding from 15 sockets, 60 sends each, is cut off as one user; 
     const c = child(bindings) as Logger;
     childInfo.push(jest.spyOn(c, "info"));
     return c;
-  }) as typeof log.child);
+  }) as unknown as typeof log.child);
 
   const { session: mallory } = await t.connectUser("Mallory");
   const { socket: bob } = await t.connectUser("Bob");
