@@ -73,6 +73,8 @@ async function settledRss(server: ServerProcess): Promise<number> {
 
 async function setupRig(kind: ServerKind): Promise<Rig> {
   const server = await startServer(kind, {
+    // Every socket comes from this machine: the per-address connection cap (200) guards against abuse, not load.
+    env: { PARLOR_MAX_CONNECTIONS_PER_ADDRESS: "1000000" },
     nodeArgs: opts["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profDir(kind)] : [],
     graceful: opts["cpu-prof"],
   });

@@ -93,7 +93,8 @@ async function setupRig(kind: ServerKind): Promise<Rig> {
   const profDir = path.resolve(__dirname, "results", `fanout-${kind}-prof`);
   const server = await startServer(kind, {
     // The per-user rate limit guards against abuse, not load: lift it for the benchmark.
-    env: { PARLOR_RATE_PER_SEC: "1000000", PARLOR_RATE_BURST: "1000000" },
+    // Also the per-address connection cap: every socket comes from this machine.
+    env: { PARLOR_RATE_PER_SEC: "1000000", PARLOR_RATE_BURST: "1000000", PARLOR_MAX_CONNECTIONS_PER_ADDRESS: "1000000" },
     nodeArgs: opts["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [],
     graceful: opts["cpu-prof"],
   });
