@@ -16,7 +16,7 @@ import { readResult, type Ratio } from "./lib/results";
 import { fmt, printTable } from "./lib/table";
 
 /** The suite, in the order it runs. A missing file is skipped (colleagues' benchmarks land over time). */
-export const SUITE = ["fanout", "connections", "durable", "game", "cluster"] as const;
+export const SUITE = ["fanout", "connections", "durable", "game", "cluster", "abuse"] as const;
 
 interface Outcome {
   name: string;
