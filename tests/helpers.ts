@@ -48,7 +48,15 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
  * Config overrides for tests that send faster than a user may (ordering, paging,
  * load): the per-user event limit of PROTOCOL.md (20/s, burst 40) out of the way.
  */
-export const UNLIMITED_EVENTS: Partial<Config> = { rateLimit: { perSecond: 100_000, burst: 100_000 } };
+export const UNLIMITED_EVENTS: Partial<Config> = {
+  rateLimit: { perSecond: 100_000, burst: 100_000 },
+  // The cheap budgets too: `/system` events per connection and address, `game:input` per connection.
+  limits: {
+    ...defaultConfig().limits,
+    system: { perConnection: { perSecond: 100_000, burst: 100_000 }, perAddress: { perSecond: 100_000, burst: 100_000 } },
+    gameInput: { perSecond: 100_000, burst: 100_000 },
+  },
+};
 
 export async function createSession(url: string, name: string): Promise<Session> {
   const res = await fetch(`${url}/api/session`, {

@@ -9,7 +9,7 @@ test("create, list, join and leave answer as the protocol says", async () => {
   const { socket, session } = await t.connectPlayer("Ada");
   const { game } = okData(await emitAck<{ game: GameSummary }>(socket, "game:create", { name: "Friday", maxPlayers: 4 }));
   expect(game).toEqual({ id: expect.any(String), name: "Friday", players: 0, maxPlayers: 4, status: "waiting" });
-  expect(okData(await emitAck(socket, "game:list", {}))).toEqual({ games: [game] });
+  expect(okData(await emitAck(socket, "game:list", {}))).toEqual({ games: [game], hasMore: false });
 
   const joined = okData(await emitAck<GameJoinData>(socket, "game:join", { gameId: game.id }));
   expect(joined.game).toMatchObject({ id: game.id, players: 1 });
@@ -19,7 +19,7 @@ test("create, list, join and leave answer as the protocol says", async () => {
   expect(joined.state.orbs.length).toBeGreaterThan(0);
 
   expect(await emitAck(socket, "game:leave", {})).toEqual({ ok: true, data: {} });
-  expect(okData(await emitAck(socket, "game:list", {}))).toEqual({ games: [] }); // disposed when empty
+  expect(okData(await emitAck(socket, "game:list", {}))).toEqual({ games: [], hasMore: false }); // disposed when empty
 });
 
 test("game:join also sends game:state, the same snapshot as the ack", async () => {
