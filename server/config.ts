@@ -45,6 +45,8 @@ const EnvSchema = z.object({
   PARLOR_PRESENCE_TTL_MS: z.coerce.number().int().min(100).default(15_000),
   /** Graceful shutdown: most time (ms) to let events in flight finish before closing anyway. */
   PARLOR_SHUTDOWN_TIMEOUT_MS: int(10_000),
+  /** SQLite: a search that runs longer is stopped and answered RATE_LIMITED (reason "timeout"). */
+  PARLOR_SEARCH_BUDGET_MS: z.coerce.number().int().min(10).default(1000),
   // --- transport & HTTP hardening (server/security/{host,connections,slow-consumers}.ts, /metrics) ---
   /** A socket with more unsent bytes than this (engine queue + socket buffers) is disconnected. */
   PARLOR_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -130,6 +132,8 @@ export interface Config {
   presenceTtlMs: number;
   /** Graceful shutdown: how long events in flight get to finish. */
   shutdownTimeoutMs: number;
+  /** SQLite: the time budget of one search (ms). */
+  searchBudgetMs: number;
   // --- transport & HTTP hardening ---
   /** Unsent bytes (engine queue + transport buffers) past which a socket is disconnected as a slow consumer. */
   maxBufferedBytes: number;
@@ -218,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recoveryMs: e.PARLOR_RECOVERY_MS,
     presenceTtlMs: e.PARLOR_PRESENCE_TTL_MS,
     shutdownTimeoutMs: e.PARLOR_SHUTDOWN_TIMEOUT_MS,
+    searchBudgetMs: e.PARLOR_SEARCH_BUDGET_MS,
     // --- transport & HTTP hardening ---
     maxBufferedBytes: e.PARLOR_MAX_BUFFERED_BYTES,
     allowedHosts: e.PARLOR_ALLOWED_HOSTS.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean),

@@ -15,12 +15,12 @@ export type StoreKind = "postgres" | "sqlite";
  * const { store, kind } = await openStore(config, log);
  */
 export async function openStore(
-  config: Pick<Config, "databaseUrl" | "dbPath" | "nodeId" | "sqliteSync" | "groupCommit">,
+  config: Pick<Config, "databaseUrl" | "dbPath" | "nodeId" | "sqliteSync" | "groupCommit" | "searchBudgetMs">,
   log?: Logger,
 ): Promise<{ store: MessageStore; kind: StoreKind }> {
   if (config.databaseUrl) {
     const applicationName = `parlor-${config.nodeId}`.slice(0, 63);
     return { store: await openPostgresStore(config.databaseUrl, { log, applicationName }), kind: "postgres" };
   }
-  return { store: openSqliteStore(config.dbPath, { synchronous: config.sqliteSync, groupCommit: config.groupCommit, log }), kind: "sqlite" };
+  return { store: openSqliteStore(config.dbPath, { synchronous: config.sqliteSync, groupCommit: config.groupCommit, searchBudgetMs: config.searchBudgetMs, log }), kind: "sqlite" };
 }
