@@ -6,31 +6,16 @@
  * a backlog, and a socket.io-client one. Under CI=true a missing
  * python3-socketio fails the test instead of skipping it.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { PYTHON, pythonTest } from "../support/python";
 import { createSession, emitAck, okData, openSocket, tempDir, type ChatSocket } from "../helpers";
 import { spawnNode, type NodeProcess } from "../cluster/support/nodes";
 import { rawChatMember, type RawWebSocket } from "./support/transport-raw";
 
-const PYTHON = "/usr/bin/python3";
 const CLIENT = path.join(__dirname, "support", "transport-python-client.py");
 const SHUTDOWN_TIMEOUT_MS = 4000;
-
-function pythonSocketio(): boolean {
-  try {
-    execFileSync(PYTHON, ["-c", "import socketio, websocket"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const available = pythonSocketio();
-if (!available && process.env.CI === "true") {
-  test("python3-socketio is installed (CI)", () => {
-    throw new Error(`${PYTHON} cannot import socketio/websocket: .ci/run installs python3-socketio python3-websocket`);
-  });
-}
-const maybe = available ? test : test.skip;
+const maybe = pythonTest();
 
 let node: NodeProcess | undefined;
 let python: ChildProcess | undefined;

@@ -3,29 +3,13 @@
  * live server with Debian's python3-socketio (installed by .ci/run). Under
  * CI=true a missing interpreter or package fails the test; locally it skips.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import path from "node:path";
+import { PYTHON, pythonTest } from "../support/python";
 import { setup, type TestServer } from "../helpers";
 
-const PYTHON = "/usr/bin/python3";
 const EXAMPLE = path.resolve(__dirname, "../../examples/hello.py");
-
-function pythonSocketio(): boolean {
-  try {
-    execFileSync(PYTHON, ["-c", "import socketio, websocket"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = pythonSocketio();
-if (!available && process.env.CI === "true") {
-  test("python3-socketio is installed (CI)", () => {
-    throw new Error(`${PYTHON} cannot import socketio/websocket: .ci/run installs python3-socketio python3-websocket`);
-  });
-}
-const maybe = available ? test : test.skip;
+const maybe = pythonTest();
 
 let t: TestServer;
 beforeEach(async () => (t = await setup()));
