@@ -3,8 +3,7 @@
  * server's event loop then does only server work, so another user's ack
  * latency during the flood measures the server, not the flooder's client.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
+import { runChildReport } from "../support/child-report";
 
 export interface FloodReport {
   sent: number;
@@ -57,31 +56,5 @@ socket.on("connect", async () => {
  * can. `onStart` runs when it begins to send (the process takes a while to start).
  */
 export function runFlooder(url: string, token: string, room: string, count: number, onStart: () => void = () => undefined): Promise<FloodReport> {
-  return new Promise((resolve, reject) => {
-    // cwd = the repository, so require("socket.io-client") resolves from its node_modules.
-    const child = spawn(process.execPath, ["-e", SOURCE, url, token, room, String(count)], { cwd: path.resolve(__dirname, "../.."), stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    let started = false;
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (!started && out.startsWith("START\n")) {
-        started = true;
-        out = out.slice("START\n".length);
-        onStart();
-      }
-    });
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      try {
-        const parsed = JSON.parse(out) as FloodReport & { fatal?: string };
-        if (code !== 0 || parsed.fatal) throw new Error(parsed.fatal ?? `exit ${code}`);
-        resolve(parsed);
-      } catch (e) {
-        reject(new Error(`flooder failed (${(e as Error).message}): ${err.slice(0, 500)}`));
-      }
-    });
-  });
+  return runChildReport<FloodReport>(SOURCE, [url, token, room, String(count)], 30_000, onStart);
 }

@@ -5,8 +5,7 @@
  * acks, in order), then sending `event` as fast as the socket drains for
  * `durationMs` (or until `count` per socket). Reports what came back.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
+import { runChildReport } from "../../support/child-report";
 
 export interface FloodPlan {
   url: string;
@@ -138,30 +137,5 @@ function count(ack) {
  * const report = await runFlood({ url, nsp: "/system", sockets: 2, event: "system:state", ack: true, durationMs: 2000 });
  */
 export function runFlood(plan: FloodPlan, onStart: () => void = () => undefined): Promise<FloodReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", SOURCE, JSON.stringify(plan)], { cwd: path.resolve(__dirname, "../../.."), stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    let started = false;
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (!started && out.startsWith("START\n")) {
-        started = true;
-        out = out.slice("START\n".length);
-        onStart();
-      }
-    });
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), plan.durationMs + 20_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      try {
-        const parsed = JSON.parse(out) as FloodReport;
-        if (code !== 0 || parsed.fatal) throw new Error(parsed.fatal ?? `exit ${code}`);
-        resolve(parsed);
-      } catch (e) {
-        reject(new Error(`flooder failed (${(e as Error).message}): ${err.slice(0, 500)} ${out.slice(0, 300)}`));
-      }
-    });
-  });
+  return runChildReport<FloodReport>(SOURCE, [JSON.stringify(plan)], plan.durationMs + 20_000, onStart);
 }
