@@ -1,3 +1,4 @@
+// @ts-check
 // Orbs state sync, shared by the game page, the bots and the tests: a client's
 // copy of the world is its join snapshot with every game:delta applied in
 // order. Every player whose position or velocity changed is in `moved`; a
@@ -8,9 +9,18 @@
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
   else root.OrbsSync = factory();
-})(typeof globalThis !== "undefined" ? globalThis : this, function () {
+})(/** @type {{ OrbsSync?: unknown }} */ (globalThis), function () {
   "use strict";
 
+  /** @typedef {import("../server/protocol").Player} Player */
+  /** @typedef {import("../server/protocol").Snapshot} Snapshot */
+  /** @typedef {import("../server/protocol").GameDelta} GameDelta */
+  /** @typedef {import("./game-sync").SyncState} SyncState */
+
+  /**
+   * @param {Player} p
+   * @returns {Player}
+   */
   function copyPlayer(p) {
     return { id: p.id, name: p.name, x: p.x, y: p.y, vx: p.vx, vy: p.vy, score: p.score };
   }
@@ -18,7 +28,13 @@
   /** The protocol's tick rate (PROTOCOL.md: deltas at 20 Hz). */
   const TICK_HZ = 20;
 
-  /** A client state from a `game:state` snapshot (or the join ack's `state`). */
+  /**
+   * A client state from a `game:state` snapshot (or the join ack's `state`).
+   *
+   * @param {Snapshot} snapshot
+   * @param {number} [tickHz]
+   * @returns {SyncState}
+   */
   function fromSnapshot(snapshot, tickHz) {
     const players = new Map();
     const orbs = new Map();
@@ -27,7 +43,12 @@
     return { tick: snapshot.tick, tickHz: tickHz || TICK_HZ, players, orbs };
   }
 
-  /** Moves every player on to `tick` at its velocity: the state as it is at that tick if no delta says otherwise. */
+  /**
+   * Moves every player on to `tick` at its velocity: the state as it is at that tick if no delta says otherwise.
+   *
+   * @param {SyncState} state
+   * @param {number} tick
+   */
   function advance(state, tick) {
     const ticks = tick - state.tick;
     if (ticks <= 0) return;
@@ -42,6 +63,9 @@
    * Applies one `game:delta` in place. Every part is an upsert or a delete, so
    * a change the join snapshot already had is harmless. A delta not newer than
    * the state (sent before a resync snapshot) is ignored: returns false.
+   *
+   * @param {SyncState} state
+   * @param {GameDelta} delta
    */
   function applyDelta(state, delta) {
     if (delta.tick <= state.tick) return false;
@@ -70,7 +94,12 @@
     return true;
   }
 
-  /** The state as a snapshot (players and orbs in the order the server holds them). */
+  /**
+   * The state as a snapshot (players and orbs in the order the server holds them).
+   *
+   * @param {SyncState} state
+   * @returns {Snapshot}
+   */
   function toSnapshot(state) {
     return {
       tick: state.tick,
@@ -79,5 +108,7 @@
     };
   }
 
-  return { TICK_HZ, fromSnapshot, advance, applyDelta, toSnapshot };
+  /** @type {typeof import("./game-sync")} */
+  const api = { TICK_HZ, fromSnapshot, advance, applyDelta, toSnapshot };
+  return api;
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // Orbs canvas view: draws the world at 60 fps from 20 Hz deltas. Other players
 // are interpolated between the positions the server sent (drawn a little in the
 // past, so there is usually a next position to move toward) and, past the last
@@ -6,29 +7,60 @@
 // Names are drawn with fillText: never parsed as HTML.
 (function (root) {
   "use strict";
+  /** @typedef {import("./game-sync").SyncState} SyncState */
+  /** @typedef {import("./globals").GameRules} GameRules */
+  /** @typedef {import("./globals").OrbsView} OrbsView */
+  /** @typedef {import("../server/protocol").GameDelta} GameDelta */
+  /** @typedef {import("../server/protocol").PlayerMove} PlayerMove */
+  /** @typedef {{ x: number; y: number }} Point */
+  /** @typedef {{ x: number; y: number }} Dir */
+  /** @typedef {{ t: number; x: number; y: number; vx: number; vy: number }} Sample a position at tick `t` */
 
   /** How far in the past others are drawn, in ticks: enough to absorb one late delta. */
   const INTERP_TICKS = 2;
 
+  /**
+   * @param {HTMLCanvasElement} canvas
+   * @param {GameRules} rules
+   * @returns {OrbsView}
+   */
   function create(canvas, rules) {
-    const ctx = canvas.getContext("2d");
+    const ctx = /** @type {CanvasRenderingContext2D} a 2d context is always available on a canvas */ (canvas.getContext("2d"));
     const tickMs = 1000 / rules.tickHz;
-    const me = { id: null, x: 0, y: 0, errX: 0, errY: 0 };
-    let state = null; // the OrbsSync state: authoritative, as of the last delta
-    let samples = new Map(); // playerId -> [{ t, x, y, vx, vy }]
-    let pending = []; // inputs sent but not yet applied by the server: [{ seq, dir }]
+    /** The local player as predicted, and the correction still to be spread over the next frames. */
+    const me = { id: "", x: 0, y: 0, errX: 0, errY: 0 };
+    /** @type {SyncState | null} the OrbsSync state: authoritative, as of the last delta */
+    let state = null;
+    /** @type {Map<string, Sample[]>} playerId -> the positions the server sent, oldest first */
+    let samples = new Map();
+    /** @type {{ seq: number; dir: Dir }[]} inputs sent but not yet applied by the server */
+    let pending = [];
+    /** @type {Dir} */
     let dir = { x: 0, y: 0 };
     let frozen = false;
-    let offsetMs = null; // server time (tick × tickMs) minus local time
+    /** @type {number | null} server time (tick × tickMs) minus local time */
+    let offsetMs = null;
     let lastFrame = 0;
 
+    /**
+     * Where sample `s` is at tick `t` at its velocity, kept inside the walls.
+     *
+     * @param {Sample} s
+     * @param {number} t
+     * @returns {Point}
+     */
     function extrapolate(s, t) {
       const k = (t - s.t) / rules.tickHz;
       const r = rules.playerRadius;
+      /** @param {number} v */
       const clamp = (v) => Math.min(rules.world - r, Math.max(r, v));
       return { x: clamp(s.x + s.vx * k), y: clamp(s.y + s.vy * k) };
     }
 
+    /**
+     * @param {Omit<Sample, "t"> & { id: string }} p
+     * @param {number} t
+     */
     function record(p, t) {
       let list = samples.get(p.id);
       if (!list) samples.set(p.id, (list = []));
@@ -40,13 +72,17 @@
       if (list.length > 40) list.splice(0, list.length - 40);
     }
 
+    /**
+     * @param {number} tick
+     * @param {number} now
+     */
     function observeTick(tick, now) {
       const sample = tick * tickMs - now;
       // Follow the least delayed delivery at once, later ones only slowly (jitter is not drift).
       offsetMs = offsetMs === null || sample > offsetMs ? sample : offsetMs + (sample - offsetMs) * 0.02;
     }
 
-    /** A full state (join or new round): everything snaps. */
+    /** @type {OrbsView["reset"]} */
     function reset(snapshotState, playerId, now) {
       state = snapshotState;
       me.id = playerId;
@@ -59,8 +95,9 @@
       observeTick(state.tick, now);
     }
 
-    /** After a delta was applied to `state`: new samples, and reconciliation of the predicted self. */
+    /** @type {OrbsView["applied"]} */
     function applied(delta, now) {
+      if (!state) return;
       observeTick(delta.tick, now);
       // The state is at delta.tick for everyone (moved or not); only changes need a sample.
       for (const p of delta.joined || []) record(p, delta.tick);
@@ -82,6 +119,7 @@
       }
     }
 
+    /** @type {OrbsView["input"]} */
     function input(seq, newDir) {
       pending.push({ seq, dir: newDir });
       dir = newDir;
@@ -91,6 +129,13 @@
       frozen = true;
     }
 
+    /**
+     * Where player `id` is drawn at (fractional) tick `t`: between its samples, or past the last one at its velocity.
+     *
+     * @param {string} id
+     * @param {number} t
+     * @returns {Point | null}
+     */
     function positionAt(id, t) {
       const list = samples.get(id);
       if (!list || !list.length) return null;
@@ -106,6 +151,7 @@
       return list[list.length - 1];
     }
 
+    /** @param {number} dt seconds since the previous frame */
     function predict(dt) {
       const r = rules.playerRadius;
       const max = rules.world - r;
@@ -122,12 +168,14 @@
       me.errY -= me.errY * k;
     }
 
+    /** @param {string} id */
     function colorOf(id) {
       let h = 0;
       for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) % 360;
       return `hsl(${(h * 47) % 360} 70% 60%)`;
     }
 
+    /** @param {number} now */
     function draw(now) {
       const dt = lastFrame ? Math.min(0.1, (now - lastFrame) / 1000) : 0;
       lastFrame = now;
@@ -165,8 +213,17 @@
       }
     }
 
-    return { reset, applied, input, freeze, draw, get pendingInputs() { return pending.length; } };
+    return {
+      reset,
+      applied,
+      input,
+      freeze,
+      draw,
+      get pendingInputs() {
+        return pending.length;
+      },
+    };
   }
 
   root.OrbsView = { create };
-})(typeof globalThis !== "undefined" ? globalThis : this);
+})(window);

@@ -1,8 +1,27 @@
+// @ts-check
 // Orbs page: session, lobby, /game socket and keyboard. Every user-provided
 // string goes through textContent (or canvas fillText), never innerHTML.
 (function () {
   "use strict";
-  const $ = (id) => document.getElementById(id);
+  /** @typedef {import("../server/protocol").GameClientToServerEvents} GameEvents */
+  /** @typedef {import("../server/protocol").GameDelta} GameDelta */
+  /** @typedef {import("../server/protocol").GameJoinData} GameJoinData */
+  /** @typedef {import("../server/protocol").GameOver} GameOver */
+  /** @typedef {import("../server/protocol").GameSummary} GameSummary */
+  /** @typedef {import("../server/protocol").Snapshot} Snapshot */
+  /** @typedef {import("./game-sync").SyncState} SyncState */
+  /** @typedef {import("./globals").GameSocket} GameSocket */
+  /** @typedef {import("./globals").StoredSession} StoredSession */
+  /** @typedef {import("./globals").AckEvent<GameEvents>} GameAckEvent */
+  /**
+   * @template T
+   * @typedef {import("./globals").PageAck<T>} PageAck
+   */
+
+  /** @param {string} id */
+  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  /** @param {string} id */
+  const field = (id) => /** @type {HTMLInputElement} */ ($(id));
   const app = $("app");
   const GAME_KEY = "parlor.game";
   const rules = {
@@ -12,10 +31,32 @@
     playerRadius: Number(app.dataset.playerRadius),
     orbRadius: Number(app.dataset.orbRadius),
   };
-  const view = window.OrbsView.create($("canvas"), rules);
-  const S = { session: null, socket: null, game: null, playerId: null, state: null, joining: false, seq: 0, dir: { x: 0, y: 0 }, lobbyTimer: 0 };
+  const view = window.OrbsView.create(/** @type {HTMLCanvasElement} */ ($("canvas")), rules);
+  const S = {
+    /** @type {StoredSession | null} */
+    session: null,
+    /** @type {GameSocket | null} */
+    socket: null,
+    /** @type {GameSummary | null} the game this page has a seat in */
+    game: null,
+    /** @type {string | null} */
+    playerId: null,
+    /** @type {SyncState | null} */
+    state: null,
+    joining: false,
+    seq: 0,
+    /** @type {import("../server/protocol").Direction} */
+    dir: { x: 0, y: 0 },
+    lobbyTimer: 0,
+  };
   const stats = { deltas: 0, bytes: 0, since: performance.now() };
 
+  /**
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
+   * @param {string} [className]
+   * @param {string} [text]
+   */
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -23,6 +64,7 @@
     return node;
   }
 
+  /** @param {"login" | "lobby" | "play"} section */
   function show(section) {
     for (const id of ["login", "lobby", "play"]) $(id).hidden = id !== section;
   }
@@ -30,7 +72,14 @@
   const { SESSION_KEY, ackError } = window.ParlorSession; // one sign-in for the chat and game pages
   const loadSession = window.ParlorSession.load;
   const createSession = window.ParlorSession.create;
-  const request = (event, payload) => window.ParlorSession.request(S.socket, event, payload);
+  /** Set before anything is requested (connect() sets it; the lobby and the game are shown after). */
+  const socket = () => /** @type {GameSocket} */ (S.socket);
+  /**
+   * @template {GameAckEvent} E
+   * @param {E} event
+   * @param {import("./globals").EventPayload<GameEvents, E>} payload
+   */
+  const request = (event, payload) => window.ParlorSession.request(socket(), event, payload);
 
   // ---- lobby -----------------------------------------------------------
   async function refreshLobby() {
@@ -66,6 +115,8 @@
   /**
    * Takes a seat from a join or quickplay request; on failure (the game is gone or full) back to the lobby.
    * The page asks for extrapolated deltas: OrbsSync moves every player on by its velocity between them.
+   *
+   * @param {Promise<PageAck<GameJoinData>>} pending
    */
   async function enter(pending) {
     S.joining = true;
@@ -91,13 +142,15 @@
     steer();
   }
 
+  /** @param {Snapshot} snapshot */
   function onSnapshot(snapshot) {
     S.state = window.OrbsSync.fromSnapshot(snapshot, rules.tickHz);
-    view.reset(S.state, S.playerId, performance.now());
+    view.reset(S.state, S.playerId || "", performance.now());
     $("banner").hidden = true;
     renderScores();
   }
 
+  /** @param {GameDelta} delta */
   function onDelta(delta) {
     stats.deltas++;
     if (!S.state || !window.OrbsSync.applyDelta(S.state, delta)) return;
@@ -105,6 +158,7 @@
     if (delta.scores || delta.joined || delta.left) renderScores();
   }
 
+  /** @param {GameOver} over */
   function onOver({ winner }) {
     view.freeze();
     const banner = $("banner");
@@ -126,8 +180,25 @@
   }
 
   // ---- keyboard ----------------------------------------------------------
-  const KEYS = { ArrowLeft: [-1, 0], a: [-1, 0], ArrowRight: [1, 0], d: [1, 0], ArrowUp: [0, -1], w: [0, -1], ArrowDown: [0, 1], s: [0, 1] };
+  /** @type {Record<string, [number, number]>} */
+  const KEYS = {
+    ArrowLeft: [-1, 0],
+    a: [-1, 0],
+    ArrowRight: [1, 0],
+    d: [1, 0],
+    ArrowUp: [0, -1],
+    w: [0, -1],
+    ArrowDown: [0, 1],
+    s: [0, 1],
+  };
+  /** @type {Set<string>} */
   const held = new Set();
+
+  /**
+   * @param {number} v
+   * @returns {-1 | 0 | 1}
+   */
+  const axis = (v) => (v > 0 ? 1 : v < 0 ? -1 : 0);
 
   function steer() {
     let x = 0;
@@ -136,7 +207,7 @@
       x += KEYS[k][0];
       y += KEYS[k][1];
     }
-    const dir = { x: Math.sign(x), y: Math.sign(y) };
+    const dir = { x: axis(x), y: axis(y) };
     if (dir.x === S.dir.x && dir.y === S.dir.y) return;
     S.dir = dir;
     // Only changes are sent: far below the server's 60 per second cap.
@@ -146,6 +217,7 @@
     view.input(S.seq, dir);
   }
 
+  /** @param {KeyboardEvent} e */
   function keyName(e) {
     return e.key.length === 1 ? e.key.toLowerCase() : e.key;
   }
@@ -167,10 +239,13 @@
   });
 
   // ---- socket ------------------------------------------------------------
+  /** @param {StoredSession} session */
   function connect(session) {
     S.session = session;
     $("me").textContent = session.user.name;
-    const socket = (S.socket = io("/game", { auth: { token: session.token } }));
+    /** @type {GameSocket} */
+    const socket = io("/game", { auth: { token: session.token } });
+    S.socket = socket;
     socket.io.on("open", () => socket.io.engine.on("packet", (p) => (stats.bytes += typeof p.data === "string" ? p.data.length : 0)));
     socket.on("connect", () => {
       $("status").textContent = "online";
@@ -199,16 +274,16 @@
   $("login").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      connect(loadSession($("login-name").value.trim()) || (await createSession($("login-name").value)));
+      connect(loadSession(field("login-name").value.trim()) || (await createSession(field("login-name").value)));
     } catch (err) {
-      $("login-error").textContent = err.message;
+      $("login-error").textContent = err instanceof Error ? err.message : String(err);
     }
   });
   $("quickplay").addEventListener("click", () => enter(request("game:quickplay", { extrapolate: true })));
   $("create-form").addEventListener("submit", async (e) => {
     e.preventDefault();
-    const name = $("create-name").value.trim();
-    const res = await request("game:create", { ...(name ? { name } : {}), maxPlayers: Number($("create-seats").value) || 8 });
+    const name = field("create-name").value.trim();
+    const res = await request("game:create", { ...(name ? { name } : {}), maxPlayers: Number(field("create-seats").value) || 8 });
     if (!res.ok) return void ($("lobby-error").textContent = ackError(res));
     enter(request("game:join", { gameId: res.data.game.id, extrapolate: true }));
   });
@@ -218,6 +293,7 @@
     toLobby();
   });
 
+  /** @param {number} now */
   function frame(now) {
     if (S.game) view.draw(now);
     if (now - stats.since >= 1000) {
@@ -231,7 +307,7 @@
 
   const preset = app.dataset.name;
   const saved = loadSession(preset);
-  $("login-name").value = preset || (saved ? saved.user.name : "");
+  field("login-name").value = preset || (saved ? saved.user.name : "");
   if (saved) connect(saved);
   else show("login");
 })();

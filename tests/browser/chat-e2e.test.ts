@@ -86,6 +86,11 @@ test("the /docs protocol page renders under the Content-Security-Policy without 
   await page.goto(`${t.url}/docs`);
   await page.locator("h4 code", { hasText: "message:send" }).first().waitFor();
   // The stylesheet applied: the event cards have their border (docs.css), so the page is not unstyled.
-  expect(await page.locator("article.event").first().evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe("solid");
+  // Through the element's own window: tests are type-checked without the DOM's globals.
+  const border = await page
+    .locator("article.event")
+    .first()
+    .evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).borderTopStyle);
+  expect(border).toBe("solid");
   expect(violations).toEqual([]);
 });
