@@ -78,6 +78,59 @@ ALTER TABLE messages ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (to_tsvector
 CREATE INDEX messages_search ON messages USING GIN (search);
 `,
   },
+  {
+    version: 3,
+    name: "message lifecycle (rev, edits, tombstones, reactions, replies), memberships with read cursors, DM conversations",
+    // Like SQLite's version 3 (sqlite-schema.ts): existing messages get
+    // rev = seq and rooms last_rev = last_seq, so nothing renumbers. The
+    // search column is generated from text, so an edit or a deletion updates
+    // it in the same transaction. UPDATE rewrites every message row once
+    // (a big archive migrates in minutes, inside this migration's transaction).
+    sql: `
+ALTER TABLE rooms ADD COLUMN last_rev BIGINT NOT NULL DEFAULT 0;
+UPDATE rooms SET last_rev = last_seq;
+ALTER TABLE messages
+  ADD COLUMN rev BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN edited_at BIGINT,
+  ADD COLUMN deleted BOOLEAN NOT NULL DEFAULT false,
+  ADD COLUMN changed BOOLEAN NOT NULL DEFAULT false,
+  ADD COLUMN reply_to BIGINT,
+  ADD COLUMN reactions TEXT;
+UPDATE messages SET rev = seq;
+CREATE INDEX messages_changed ON messages (room, rev) WHERE changed;
+CREATE INDEX messages_deleted ON messages (room, seq) WHERE deleted;
+CREATE TABLE reactions (
+  room TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  emoji TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  ord BIGINT NOT NULL,
+  PRIMARY KEY (room, seq, emoji, user_id)
+);
+CREATE INDEX reactions_order ON reactions (room, seq, emoji, ord);
+CREATE TABLE memberships (
+  user_id TEXT NOT NULL,
+  room TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  read_seq BIGINT NOT NULL,
+  started_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, room)
+);
+CREATE TABLE dm_conversations (
+  user_id TEXT NOT NULL,
+  other_id TEXT NOT NULL,
+  last_id TEXT NOT NULL,
+  last_ts BIGINT NOT NULL,
+  PRIMARY KEY (user_id, other_id)
+);
+CREATE INDEX dm_conversations_recent ON dm_conversations (user_id, last_ts);
+INSERT INTO dm_conversations (user_id, other_id, last_id, last_ts)
+SELECT DISTINCT ON (user_id, other_id) user_id, other_id, id, ts FROM (
+  SELECT from_id AS user_id, to_id AS other_id, id, ts, serial FROM direct_messages
+  UNION ALL SELECT to_id, from_id, id, ts, serial FROM direct_messages WHERE to_id <> from_id
+) sides ORDER BY user_id, other_id, ts DESC, serial DESC;
+`,
+  },
 ];
 
 /** Any fixed number: the advisory lock key that serialises migrations across nodes. */

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { DirectMessage, Message } from "../protocol";
+import { parseReactions } from "./lifecycle";
 import type { Page } from "./types";
 
 /**
@@ -20,6 +21,23 @@ export interface MessageRow<N extends number | string = number> {
   text: string;
   ts: N;
   client_id: string | null;
+  /** The room's rev at the message's last change. */
+  rev: N;
+  edited_at: N | null;
+  /** 0/1 in SQLite, a boolean in PostgreSQL. */
+  deleted: number | boolean;
+  /** The reaction summary as JSON (lifecycle.ts), NULL when there are none. */
+  reactions: string | null;
+  reply_to: N | null;
+}
+
+/** A message row with the original it replies to, joined at read time (so a reply shows the original's current text). */
+export interface MessageReadRow<N extends number | string = number> extends MessageRow<N> {
+  reply_user_id: string | null;
+  reply_user_name: string | null;
+  /** Already cut to REPLY_PREVIEW_CHARS by the query. */
+  reply_text: string | null;
+  reply_deleted: number | boolean | null;
 }
 
 /** A `direct_messages` row (see MessageRow for `N`). */
@@ -34,15 +52,34 @@ export interface DirectRow<N extends number | string = number> {
   client_id: string | null;
 }
 
-export const toMessage = (r: MessageRow<number | string>): Message => ({
-  id: r.id,
-  room: r.room,
-  seq: Number(r.seq),
-  user: { id: r.user_id, name: r.user_name },
-  text: r.text,
-  ts: Number(r.ts),
-  ...(r.client_id === null ? {} : { clientId: r.client_id }),
-});
+/**
+ * A stored message as clients see it: a deleted one is a tombstone
+ * `{ id, room, seq, user, text: "", ts, rev, deleted: true }` whatever else
+ * its row still holds.
+ */
+export function toMessage(r: MessageReadRow<number | string>): Message {
+  const head = { id: r.id, room: r.room, seq: Number(r.seq), user: { id: r.user_id, name: r.user_name } };
+  if (r.deleted) return { ...head, text: "", ts: Number(r.ts), rev: Number(r.rev), deleted: true };
+  const replyDeleted = r.reply_deleted || r.reply_user_id === null;
+  return {
+    ...head,
+    text: r.text,
+    ts: Number(r.ts),
+    ...(r.client_id === null ? {} : { clientId: r.client_id }),
+    rev: Number(r.rev),
+    ...(r.edited_at === null ? {} : { editedAt: Number(r.edited_at) }),
+    ...(r.reactions === null ? {} : { reactions: parseReactions(r.reactions) }),
+    ...(r.reply_to === null
+      ? {}
+      : {
+          replyTo: {
+            seq: Number(r.reply_to),
+            user: { id: r.reply_user_id ?? "", name: r.reply_user_name ?? "" },
+            ...(replyDeleted ? { text: "", deleted: true as const } : { text: r.reply_text ?? "" }),
+          },
+        }),
+  };
+}
 
 export const toDirect = (r: DirectRow<number | string>): DirectMessage => ({
   id: r.id,

@@ -18,13 +18,15 @@
  */
 import Database from "better-sqlite3";
 import { AppError } from "../errors";
+import { REPLY_PREVIEW_CHARS } from "./lifecycle";
 import type { DirectMessage, Message, SearchResult, User } from "../protocol";
-import { pageFromNewest, pairKey, toDirect, toMessage, type DirectRow, type MessageRow } from "./rows";
-import type { Page } from "./types";
+import { pageFromNewest, pairKey, toDirect, toMessage, type DirectRow, type MessageReadRow } from "./rows";
+import { MESSAGE_SELECT } from "./sqlite-schema";
+import type { Page, RoomPage } from "./types";
 
 export interface SqliteReads {
-  recentMessages(room: string, limit: number): Page<Message>;
-  messagesSince(room: string, sinceSeq: number, limit: number): Page<Message>;
+  recentMessages(room: string, limit: number): RoomPage;
+  messagesSince(room: string, sinceSeq: number, limit: number): RoomPage;
   messagesBefore(room: string, beforeSeq: number | undefined, limit: number): Page<Message>;
   directHistory(a: string, b: string, before: number | undefined, limit: number): Page<DirectMessage>;
   getUser(id: string): User | undefined;
@@ -44,12 +46,14 @@ export const CANDIDATES = 2000;
 const SEARCH_SQL = `WITH candidates AS (
     SELECT messages_fts.rowid AS rid, bm25(messages_fts) AS rank
     FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-    WHERE messages_fts MATCH @match AND m.room IN (SELECT value FROM json_each(@rooms)) AND parlor_within_budget(m.rowid)
+    WHERE messages_fts MATCH @match AND m.room IN (SELECT value FROM json_each(@rooms)) AND m.deleted = 0 AND parlor_within_budget(m.rowid)
     ORDER BY messages_fts.rowid DESC LIMIT ${CANDIDATES}
   ),
   top AS (SELECT rid, rank FROM candidates ORDER BY rank, rid DESC LIMIT @limit)
-  SELECT m.*, top.rank AS rank, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip
+  SELECT m.*, top.rank AS rank, snippet(messages_fts, 0, '[', ']', '…', 12) AS snip,
+    o.user_id AS reply_user_id, o.user_name AS reply_user_name, substr(o.text, 1, ${REPLY_PREVIEW_CHARS}) AS reply_text, o.deleted AS reply_deleted
   FROM top CROSS JOIN messages_fts ON messages_fts.rowid = top.rid CROSS JOIN messages m ON m.rowid = top.rid
+  LEFT JOIN messages o ON o.room = m.room AND o.seq = m.reply_to
   WHERE messages_fts MATCH @match
   ORDER BY top.rank, m.rowid DESC`;
 
@@ -63,20 +67,28 @@ export function prepareReads(db: Database.Database): SqliteReads {
   });
   const q = {
     getUser: db.prepare<[string], { id: string; name: string }>("SELECT id, name FROM users WHERE id = ?"),
-    recent: db.prepare<[string, number], MessageRow>("SELECT * FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?"),
-    before: db.prepare<[string, number, number], MessageRow>("SELECT * FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?"),
-    since: db.prepare<[string, number, number], MessageRow>("SELECT * FROM messages WHERE room = ? AND seq > ? ORDER BY seq ASC LIMIT ?"),
+    recent: db.prepare<[string, number], MessageReadRow>(`${MESSAGE_SELECT} WHERE m.room = ? ORDER BY m.seq DESC LIMIT ?`),
+    before: db.prepare<[string, number, number], MessageReadRow>(`${MESSAGE_SELECT} WHERE m.room = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`),
+    since: db.prepare<[string, number, number], MessageReadRow>(`${MESSAGE_SELECT} WHERE m.room = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?`),
+    rev: db.prepare<[string], { last_rev: number }>("SELECT last_rev FROM rooms WHERE name = ?"),
     directBefore: db.prepare<[string, number, number], DirectRow>(
       "SELECT * FROM direct_messages WHERE pair = ? AND ts < ? ORDER BY ts DESC, rowid DESC LIMIT ?",
     ),
-    search: db.prepare<[{ match: string; rooms: string; limit: number }], MessageRow & { rank: number; snip: string }>(SEARCH_SQL),
+    search: db.prepare<[{ match: string; rooms: string; limit: number }], MessageReadRow & { rank: number; snip: string }>(SEARCH_SQL),
   };
+  const revOf = (room: string) => q.rev.get(room)?.last_rev ?? 0;
+  // One read transaction: the page and the rev are of the same snapshot.
+  const recent = db.transaction((room: string, limit: number): RoomPage => ({
+    ...pageFromNewest(q.recent.all(room, limit + 1), limit, toMessage),
+    rev: revOf(room),
+  }));
+  const since = db.transaction((room: string, sinceSeq: number, limit: number): RoomPage => {
+    const rows = q.since.all(room, sinceSeq, limit + 1);
+    return { items: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit, rev: revOf(room) };
+  });
   return {
-    recentMessages: (room, limit) => pageFromNewest(q.recent.all(room, limit + 1), limit, toMessage),
-    messagesSince(room, sinceSeq, limit) {
-      const rows = q.since.all(room, sinceSeq, limit + 1);
-      return { items: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
-    },
+    recentMessages: (room, limit) => recent(room, limit),
+    messagesSince: (room, sinceSeq, limit) => since(room, sinceSeq, limit),
     messagesBefore: (room, beforeSeq, limit) => pageFromNewest(q.before.all(room, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1), limit, toMessage),
     directHistory: (a, b, before, limit) => pageFromNewest(q.directBefore.all(pairKey(a, b), before ?? Number.MAX_SAFE_INTEGER, limit + 1), limit, toDirect),
     getUser: (id) => q.getUser.get(id),

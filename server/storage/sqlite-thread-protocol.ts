@@ -54,6 +54,23 @@ export type WorkerMessage =
   | { type: "fault"; reason: string }
   | { type: "opened"; error?: SerializedError };
 
+/**
+ * A write's answer "no" (a client error) returned rather than thrown, so the
+ * group commit neither rolls back nor re-runs the batch (sqlite-writes.ts).
+ * The writer thread sends it as a failed response.
+ */
+export interface Refusal {
+  parlorRefusal: SerializedError;
+}
+export type Refusable<T> = T | Refusal;
+
+/** @example return refuse(refusals.messageNotFound); */
+export const refuse = (r: { code: ErrorCode; message: string; details?: unknown }): Refusal => ({
+  parlorRefusal: { message: r.message, appCode: r.code, ...(r.details === undefined ? {} : { details: r.details }) },
+});
+
+export const isRefusal = (value: unknown): value is Refusal => typeof value === "object" && value !== null && "parlorRefusal" in value;
+
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof AppError) return { message: err.message, appCode: err.code, details: err.details };
   const e = err as { message?: unknown; code?: unknown };

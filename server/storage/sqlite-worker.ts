@@ -13,8 +13,10 @@ import os from "node:os";
 import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { createWriteQueue } from "./group-commit";
+import { prepareLifecycleWrites } from "./sqlite-lifecycle-writes";
+import { prepareReadState } from "./sqlite-read-state";
 import { prepareReads } from "./sqlite-reads";
-import { isStorageFault, serializeError, type Request, type Response, type ThreadData, type WorkerMessage } from "./sqlite-thread-protocol";
+import { isRefusal, isStorageFault, serializeError, type Request, type Response, type ThreadData, type WorkerMessage } from "./sqlite-thread-protocol";
 import { migrateSqlite } from "./sqlite-schema";
 import { prepareWrites } from "./sqlite-writes";
 
@@ -60,13 +62,8 @@ function signalReady(message: WorkerMessage, ok: boolean): void {
 }
 
 function runWriter(db: Database.Database): (req: Request) => void {
-  const writes = prepareWrites(db);
   const queue = createWriteQueue(db, { group: data.groupCommit, maxBatch: data.maxBatch });
-  const ops: Record<string, (...args: any[]) => unknown> = {
-    appendMessage: writes.appendMessage,
-    appendDirectMessage: writes.appendDirectMessage,
-    saveUser: writes.saveUser,
-  };
+  const ops = { ...prepareWrites(db), ...prepareLifecycleWrites(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
   // Answers collected during one turn are posted together (one message per batch).
   let outbox: Response[] = [];
   const send = () => {
@@ -95,7 +92,7 @@ function runWriter(db: Database.Database): (req: Request) => void {
       outbox.push(r);
     };
     queue.submit(() => op(...req.args)).then(
-      (value) => done({ id: req.id, ok: true, value }),
+      (value) => done(isRefusal(value) ? { id: req.id, ok: false, error: value.parlorRefusal } : { id: req.id, ok: true, value }),
       (err) => {
         const error = serializeError(err);
         if (!fault && isStorageFault(error.sqliteCode)) {
@@ -109,7 +106,7 @@ function runWriter(db: Database.Database): (req: Request) => void {
 }
 
 function runReader(db: Database.Database): (req: Request) => void {
-  const reads = prepareReads(db) as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const reads = { ...prepareReads(db), ...prepareReadState(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
   return (req) => {
     let response: Response;
     try {

@@ -11,8 +11,12 @@
  *   users; a search thread answers searches within a time budget
  *   (sqlite-search-thread.ts). Both have their own connection: WAL readers
  *   see every commit and never wait for the writer.
- * - The full-text index is written by a trigger in the same transaction as
- *   the message: a search right after the ack finds it (no indexing delay).
+ * - The full-text index is written by triggers in the same transaction as
+ *   the message, its edit or its deletion: a search right after the ack
+ *   finds the new text and not the old (no indexing delay).
+ * - Edits, deletions, reactions and read cursors are writes like messages
+ *   (sqlite-lifecycle-writes.ts, sqlite-writes.ts); catch-up, unread counts,
+ *   receipts and DM conversations are reads (sqlite-read-state.ts).
  *
  * Durability: see SqliteSync in sqlite-options.ts. Health: sqlite-health.ts.
  */
@@ -82,6 +86,17 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions & { lo
     },
     appendDirectMessage: (input) => write("appendDirectMessage", [input]),
     directHistory: (a, b, before, limit) => read("directHistory", [a, b, before, limit]),
+    editMessage: (input) => write("editMessage", [input]),
+    deleteMessage: (input) => write("deleteMessage", [input]),
+    reactMessage: (input) => write("reactMessage", [input]),
+    updatesSince: (room, sinceSeq, sinceRev, limit) => read("updatesSince", [room, sinceSeq, sinceRev, limit]),
+    roomState: (room) => read("roomState", [room]),
+    startMembership: (user, room) => write("startMembership", [user, room]),
+    endMembership: (userId, room) => write("endMembership", [userId, room]),
+    markRead: (userId, room, seq) => write("markRead", [userId, room, seq]),
+    myRooms: (userId) => read("myRooms", [userId]),
+    receipts: (room, userIds) => read("receipts", [room, userIds]),
+    dmConversations: (userId, limit) => read("dmConversations", [userId, limit]),
     saveUser: (user) => write("saveUser", [user]),
     getUser: (id) => read("getUser", [id]),
     commitStats: () => ({ ...stats }),
