@@ -210,7 +210,7 @@ export function postgresLifecycle(pool: Pool): LifecycleOps {
       const rows = await all<DirectRow<string> & { other_id: string; other_name: string | null }>(
         `SELECT d.*, c.other_id, u.name AS other_name FROM dm_conversations c
          JOIN direct_messages d ON d.id = c.last_id LEFT JOIN users u ON u.id = c.other_id
-         WHERE c.user_id = $1 ORDER BY c.last_ts DESC, c.last_id COLLATE "C" DESC LIMIT $2`,
+         WHERE c.user_id = $1 ORDER BY c.last_ts DESC, d.serial DESC LIMIT $2`,
         [userId, limit ?? null],
       );
       return rows.map((r) => ({

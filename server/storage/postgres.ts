@@ -156,7 +156,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         if (existing) return { message: toDirect(existing), created: false };
       }
       // The conversation rows of both sides move to this message in the same statement
-      // (a later one wins; one row for a note to oneself).
+      // (a later one wins, also within a millisecond; one row for a note to oneself).
       const row = await one<DirectMessageRow>(
         `WITH d AS (
            INSERT INTO direct_messages (id, pair, from_id, from_name, to_id, to_name, text, ts, client_id)
@@ -166,8 +166,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
            INSERT INTO dm_conversations (user_id, other_id, last_id, last_ts)
            SELECT from_id, to_id, id, ts FROM d UNION ALL SELECT to_id, from_id, id, ts FROM d WHERE to_id <> from_id
            ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = excluded.last_id, last_ts = excluded.last_ts
-           WHERE dm_conversations.last_ts < excluded.last_ts
-              OR (dm_conversations.last_ts = excluded.last_ts AND dm_conversations.last_id COLLATE "C" < excluded.last_id COLLATE "C")
+           WHERE dm_conversations.last_ts <= excluded.last_ts
          )
          SELECT * FROM d`,
         [newId("d"), pairKey(from.id, to.id), from.id, from.name, to.id, to.name, text, Date.now(), clientId ?? null],

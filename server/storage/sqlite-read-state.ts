@@ -44,10 +44,11 @@ export function prepareReadState(db: Database.Database): SqliteReadState {
        FROM json_each(?) j JOIN memberships ms ON ms.user_id = j.value AND ms.room = ? LEFT JOIN users u ON u.id = ms.user_id
        ORDER BY j.key`,
     ),
+    // Within one millisecond, the order the DMs were stored in.
     conversations: db.prepare<[string, number], DirectRow & { other_id: string; other_name: string | null }>(
       `SELECT d.*, c.other_id, u.name AS other_name FROM dm_conversations c
        JOIN direct_messages d ON d.id = c.last_id LEFT JOIN users u ON u.id = c.other_id
-       WHERE c.user_id = ? ORDER BY c.last_ts DESC, c.last_id DESC LIMIT ?`,
+       WHERE c.user_id = ? ORDER BY c.last_ts DESC, d.rowid DESC LIMIT ?`,
     ),
   };
   const state = (room: string): RoomState => {

@@ -47,11 +47,12 @@ export function prepareWrites(db: Database): SqliteWrites {
     insertDirect: db.prepare(
       "INSERT INTO direct_messages (id, pair, from_id, from_name, to_id, to_name, text, ts, client_id) VALUES (@id, @pair, @from_id, @from_name, @to_id, @to_name, @text, @ts, @client_id)",
     ),
-    // A later message replaces the conversation's last one; an earlier one (a clock step back) does not.
+    // A later message replaces the conversation's last one (in the same millisecond too: the
+    // writer runs them in order); an earlier one (a clock step back) does not.
     conversation: db.prepare<[string, string, string, number]>(
       `INSERT INTO dm_conversations (user_id, other_id, last_id, last_ts) VALUES (?, ?, ?, ?)
        ON CONFLICT (user_id, other_id) DO UPDATE SET last_id = excluded.last_id, last_ts = excluded.last_ts
-       WHERE (last_ts, last_id) < (excluded.last_ts, excluded.last_id)`,
+       WHERE last_ts <= excluded.last_ts`,
     ),
     startMembership: db.prepare<[string, string, string, string, number]>(
       `INSERT INTO memberships (user_id, room, user_name, read_seq, started_at)

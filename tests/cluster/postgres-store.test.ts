@@ -33,7 +33,7 @@ test("migrations apply once; opening again applies nothing", async () => {
   try {
     expect(await migrate(pool)).toEqual([]);
     const { rows } = await pool.query("SELECT version FROM parlor_migrations ORDER BY version");
-    expect(rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
   } finally {
     await pool.end();
   }
@@ -54,7 +54,7 @@ test("history pages: recent, before and since, with hasMore", async () => {
     [6, "m6"],
   ]);
   expect(since.hasMore).toBe(true);
-  expect(recent.items[0]).toEqual({ id: expect.stringMatching(/^m_/), room: "pages", seq: 5, user: ann, text: "m5", ts: expect.any(Number) });
+  expect(recent.items[0]).toEqual({ id: expect.stringMatching(/^m_/), room: "pages", seq: 5, user: ann, text: "m5", ts: expect.any(Number), rev: 5 });
 });
 
 test("a clientId retry returns the first message and stores nothing new; another room or user is separate", async () => {

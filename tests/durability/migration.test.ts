@@ -39,7 +39,7 @@ test("an FTS index from schema version 1 is rebuilt with the new tokenizer; mess
   }
   const reopened = new Database(file, { readonly: true });
   try {
-    expect(reopened.pragma("user_version", { simple: true })).toBe(2);
+    expect(reopened.pragma("user_version", { simple: true })).toBe(3);
   } finally {
     reopened.close();
   }
