@@ -2,13 +2,19 @@
  * GameManager: the games of this node. Creates rooms, finds them, does the
  * matchmaking, moves connections between games, and disposes them all on
  * shutdown. Handlers talk to it; it talks to rooms.
+ *
+ * A connection does one thing at a time: play (a seat), spectate, or watch a
+ * replay. Starting one ends the others as `game:leave` would.
  */
 import { randomBytes } from "node:crypto";
 import { AppError } from "../../errors";
-import type { Direction, GameCreateInput, GameJoinData, GameSummary, User } from "../../protocol";
+import type { Direction, GameCreateInput, GameJoinData, GameSummary, Snapshot, User } from "../../protocol";
+import { MemoryRoundArchive, type RoundArchive } from "./archive";
 import { systemClock, type Clock } from "./clock";
 import { gameOptions, type GameOptions } from "./options";
 import { seededRandom, type Random } from "./rng";
+import type { RoundSummary } from "./recorder";
+import { ReplayStream } from "./replay";
 import { GameRoom, type SeatOptions, type TickObserver } from "./room";
 import type { GameConnection, GameTransport } from "./transport";
 
@@ -25,13 +31,36 @@ export interface GameManagerInit {
    * resource (16 users once created 9,173 ticking games in 30 s). Default: no cap.
    */
   maxGamesPerUser?: number;
+  /** Where finished rounds go (default: in memory, `roundsPerGame` per game). */
+  archive?: RoundArchive;
+  /** Rounds the default archive keeps per game (default 20). */
+  roundsPerGame?: number;
+  /** Wall-clock ms for rounds' `endedAt` (default Date.now). */
+  wallClock?(): number;
 }
+
+/** `game:spectate` ack data. */
+export interface GameSpectateData {
+  game: GameSummary;
+  state: Snapshot;
+}
+
+/** `game:replay` ack data (the stream follows it). */
+export interface GameReplayData {
+  replay: { id: string; gameId: string; ticks: number; final: { scores: Record<string, number>; stateHash: string } };
+}
+
+/** Replay speeds (`game:replay { speed }`): ticks per second are `tickHz × speed`. */
+export const REPLAY_SPEEDS = { min: 1, max: 8 } as const;
 
 /** Called after each tick of each game with the tick's duration (the benchmark). */
 export type TickListener = (room: GameRoom, tickMs: number) => void;
 
 export class GameManager {
   readonly options: GameOptions;
+  readonly archive: RoundArchive;
+  /** Replays being streamed, by viewer. */
+  private readonly replaysByConnection = new Map<GameConnection, ReplayStream>();
   private readonly rooms = new Map<string, GameRoom>();
   private readonly listeners = new Set<TickListener>();
   private readonly clock: Clock;
@@ -44,6 +73,7 @@ export class GameManager {
   constructor(private readonly init: GameManagerInit) {
     this.options = gameOptions(init.options);
     this.clock = init.clock ?? systemClock;
+    this.archive = init.archive ?? new MemoryRoundArchive({ perGame: init.roundsPerGame });
     this.random = init.random ?? Math.random;
     const listeners = this.listeners;
     this.observer = {
@@ -105,6 +135,8 @@ export class GameManager {
       clock: this.clock,
       random: seededRandom(Math.floor(this.random() * 2 ** 32)),
       transport: this.init.transport,
+      archive: this.archive,
+      wallClock: this.init.wallClock,
       observer: this.observer,
       onDispose: (r) => {
         this.rooms.delete(r.id);
@@ -132,6 +164,7 @@ export class GameManager {
     const room = this.rooms.get(gameId);
     if (!room) throw new AppError("NOT_FOUND", "no such game", { gameId });
     room.assertCanSeat(user.id);
+    this.stopWatching(connection);
     if (connection.seat && connection.seat.gameId !== gameId) this.leave(connection);
     const { playerId, state } = room.join(user, connection, options);
     return { game: room.summary(), playerId, state };
@@ -151,14 +184,74 @@ export class GameManager {
     return this.join((best ?? this.create({}, {}, user.id)).id, user, connection, options);
   }
 
-  /** The connection gives up its seat, if it has one. */
+  /**
+   * `game:spectate`: watch `gameId` without a seat (what the connection did
+   * before ends first, once there is room). NOT_FOUND; CONFLICT at
+   * `maxSpectators`.
+   *
+   * @example
+   * const { game, state } = games.spectate(gameId, connection); // then game:delta, game:state, game:over
+   */
+  spectate(gameId: string, connection: GameConnection, options: SeatOptions = {}): GameSpectateData {
+    const room = this.rooms.get(gameId);
+    if (!room) throw new AppError("NOT_FOUND", "no such game", { gameId });
+    room.assertCanSpectate(connection);
+    this.leave(connection);
+    const state = room.spectate(connection, options);
+    return { game: room.summary(), state };
+  }
+
+  /** `game:replays`: recorded rounds, newest first (every game's when `gameId` is undefined). */
+  replays(gameId: string | undefined, limit = 20): Promise<RoundSummary[]> {
+    return this.archive.list(gameId, limit);
+  }
+
+  /**
+   * `game:replay`: streams round `id` to `connection`, re-simulated (after
+   * this resolves: the ack comes first). Ends what the connection did before.
+   * BAD_REQUEST for a speed outside 1–8, NOT_FOUND for an unknown round.
+   *
+   * @example
+   * const { replay } = await games.replay(id, connection, 4); // then game:state, game:delta…, game:over
+   */
+  async replay(id: string, connection: GameConnection, speed = 1, options: SeatOptions = {}): Promise<GameReplayData> {
+    if (!Number.isInteger(speed) || speed < REPLAY_SPEEDS.min || speed > REPLAY_SPEEDS.max) {
+      throw new AppError("BAD_REQUEST", `speed must be an integer from ${REPLAY_SPEEDS.min} to ${REPLAY_SPEEDS.max}`, { field: "speed" });
+    }
+    const record = await this.archive.get(id);
+    if (!record) throw new AppError("NOT_FOUND", "no such replay", { id });
+    this.leave(connection);
+    const stream = new ReplayStream({
+      record,
+      speed,
+      clock: this.clock,
+      extrapolate: options.extrapolate === true,
+      target: () => this.init.transport.toConnection(connection.id),
+      onEnd: (err) => {
+        if (this.replaysByConnection.get(connection) === stream) this.replaysByConnection.delete(connection);
+        if (err) this.init.onError?.(err, record.gameId);
+      },
+    });
+    this.replaysByConnection.set(connection, stream);
+    stream.start();
+    return { replay: { id: record.id, gameId: record.gameId, ticks: record.endTick - record.start.tick, final: record.final } };
+  }
+
+  /** Replays being streamed now. */
+  get replayCount(): number {
+    return this.replaysByConnection.size;
+  }
+
+  /** `game:leave`: gives up the seat, stops spectating, stops a replay; a no-op when doing none. */
   leave(connection: GameConnection): void {
+    this.stopWatching(connection);
     if (connection.seat) this.rooms.get(connection.seat.gameId)?.leave(connection);
     connection.seat = undefined;
   }
 
-  /** The connection is gone: its seat is held for the reservation time. */
+  /** The connection is gone: its seat is held for the reservation time; spectating and replays end. */
   disconnect(connection: GameConnection): void {
+    this.stopWatching(connection);
     if (connection.seat) this.rooms.get(connection.seat.gameId)?.disconnect(connection);
   }
 
@@ -176,6 +269,14 @@ export class GameManager {
 
   /** Disposes every game and its timers (shutdown). */
   disposeAll(): void {
+    for (const stream of [...this.replaysByConnection.values()]) stream.stop();
     for (const room of [...this.rooms.values()]) room.dispose();
+  }
+
+  /** Ends spectating and any replay of `connection`. */
+  private stopWatching(connection: GameConnection): void {
+    if (connection.spectating) this.rooms.get(connection.spectating.gameId)?.unspectate(connection);
+    connection.spectating = undefined;
+    this.replaysByConnection.get(connection)?.stop();
   }
 }

@@ -13,7 +13,7 @@ export interface GameOptions {
   orbRadius: number;
   /** Orbs on the field at most; below it, one new orb per tick. */
   orbCap: number;
-  /** The first player to reach this score wins the round. */
+  /** The first player to reach this score wins the round (PARLOR_GAME_WIN_SCORE). */
   winScore: number;
   /** Pause between `game:over` and the next round. */
   restartDelayMs: number;
@@ -24,6 +24,17 @@ export interface GameOptions {
   /** `game:input` events applied per player per sliding second; the rest are dropped. */
   maxInputsPerSecond: number;
   defaultMaxPlayers: number;
+  /** Spectators one game takes at most (CONFLICT beyond). */
+  maxSpectators: number;
+}
+
+/** The options a simulation step depends on: a round record carries them, so a replay keeps the rules it was played with. */
+export type SimRules = Pick<GameOptions, "tickHz" | "worldSize" | "playerSpeed" | "playerRadius" | "orbRadius" | "orbCap" | "winScore">;
+
+/** The simulation rules of `options`, and nothing else. */
+export function simRules(options: SimRules): SimRules {
+  const { tickHz, worldSize, playerSpeed, playerRadius, orbRadius, orbCap, winScore } = options;
+  return { tickHz, worldSize, playerSpeed, playerRadius, orbRadius, orbCap, winScore };
 }
 
 export const DEFAULT_GAME_OPTIONS: Readonly<GameOptions> = Object.freeze({
@@ -39,6 +50,7 @@ export const DEFAULT_GAME_OPTIONS: Readonly<GameOptions> = Object.freeze({
   emptyGameTtlMs: 30_000,
   maxInputsPerSecond: 60,
   defaultMaxPlayers: 8,
+  maxSpectators: 100,
 });
 
 /** Defaults with `overrides` on top (undefined values keep the default). */

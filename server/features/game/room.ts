@@ -4,20 +4,28 @@
  * (seat held for `reservationMs`), `dispose` — owning its world and its
  * fixed-step simulation. Every timer it has is the loop's one timer, cleared
  * on dispose. Inputs only record intent; the tick applies the latest one.
+ *
+ * Spectators watch without a seat. Each round is recorded from its start
+ * (the first seat, or the new round after `game:over`) to its `game:over`,
+ * then saved to the archive; a round nobody finishes is dropped.
  */
 import { AppError } from "../../errors";
 import type { Direction, GameOver, GameSummary, Snapshot, User } from "../../protocol";
 import type { Clock } from "./clock";
+import type { RoundArchive } from "./archive";
 import { InputLimiter } from "./input-limiter";
 import { FixedStepLoop } from "./loop";
-import type { GameOptions } from "./options";
-import type { Random } from "./rng";
+import { simRules, type GameOptions } from "./options";
+import { RoundRecorder, type RoundRecord } from "./recorder";
+import { isSeeded, seededRandom, type Random, type SeededRandom } from "./rng";
+import { Spectators } from "./spectators";
+import { stateHash } from "./state-hash";
 import type { GameConnection, GameTransport } from "./transport";
 import { World } from "./world";
 
 interface Seat {
   playerId: string;
-  userId: string;
+  user: User;
   /** Undefined while the player is disconnected and the seat is held. */
   connection: GameConnection | undefined;
   reservedUntil: number;
@@ -50,8 +58,13 @@ export interface GameRoomInit {
   maxPlayers: number;
   options: GameOptions;
   clock: Clock;
+  /** The world's random source; a seeded one (rng.ts) is used as is, any other only seeds one. */
   random: Random;
   transport: GameTransport;
+  /** Where finished rounds are saved (none: rounds are not recorded). */
+  archive?: RoundArchive;
+  /** Wall-clock ms for a round's `endedAt` (default Date.now). */
+  wallClock?(): number;
   observer?: TickObserver;
   /** Called once, when the room has been disposed (the manager forgets it). */
   onDispose?(room: GameRoom): void;
@@ -69,6 +82,10 @@ export class GameRoom {
   private readonly seatsByUser = new Map<string, Seat>();
   private readonly loop: FixedStepLoop;
   private readonly createdAt: number;
+  private readonly random: SeededRandom;
+  private readonly spectators: Spectators;
+  private readonly recorder = new RoundRecorder();
+  private rounds = 0;
   private phase: "playing" | "over" = "playing";
   private restartAt = 0;
   private isDisposed = false;
@@ -77,7 +94,9 @@ export class GameRoom {
     this.id = init.id;
     this.name = init.name;
     this.maxPlayers = init.maxPlayers;
-    this.world = new World(init.options, init.random);
+    this.random = isSeeded(init.random) ? init.random : seededRandom(Math.floor(init.random() * 2 ** 32));
+    this.world = new World(init.options, this.random);
+    this.spectators = new Spectators(init.id, init.transport, init.options.maxSpectators);
     this.createdAt = init.clock.now();
     this.loop = new FixedStepLoop(init.clock, 1000 / init.options.tickHz, (at) => this.tick(at));
   }
@@ -100,6 +119,16 @@ export class GameRoom {
   /** Seats taken, held ones included. */
   get playerCount(): number {
     return this.seats.size;
+  }
+
+  /** Connections watching without a seat (GameSummary `spectators`). */
+  get spectatorCount(): number {
+    return this.spectators.count;
+  }
+
+  /** Whether the round being played is being recorded (from its first seat to its `game:over`). */
+  get recording(): boolean {
+    return this.recorder.recording;
   }
 
   summary(): GameSummary {
@@ -126,13 +155,16 @@ export class GameRoom {
    */
   join(user: User, connection: GameConnection, options: SeatOptions = {}): RoomJoin {
     this.assertCanSeat(user.id);
+    this.spectators.remove(connection);
     let seat = this.seatsByUser.get(user.id);
     const resumed = seat !== undefined;
     if (!seat) {
+      if (this.phase === "playing" && !this.recorder.recording) this.beginRound();
       const player = this.world.addPlayer(user.name);
+      this.recorder.join(this.world.tick, player.id, user);
       seat = {
         playerId: player.id,
-        userId: user.id,
+        user: { id: user.id, name: user.name },
         connection: undefined,
         reservedUntil: Infinity,
         limiter: new InputLimiter(this.init.options.maxInputsPerSecond),
@@ -148,6 +180,8 @@ export class GameRoom {
     } else if (seat.connection && seat.connection !== connection) {
       // Another tab of the same user takes the seat over; the old one stops receiving.
       this.detach(seat.connection);
+    } else if (!seat.connection) {
+      this.recorder.seat(this.world.tick, "resume", seat.playerId);
     }
     seat.connection = connection;
     seat.reservedUntil = Infinity;
@@ -159,7 +193,7 @@ export class GameRoom {
     connection.seat = { gameId: this.id, playerId: seat.playerId };
     this.init.transport.join(connection.id, this.id);
     const state = this.world.snapshot();
-    this.init.transport.toConnection(connection.id, "game:state", state);
+    this.init.transport.toConnection(connection.id)?.emit("game:state", state);
     return { playerId: seat.playerId, state, resumed };
   }
 
@@ -178,6 +212,33 @@ export class GameRoom {
     seat.pending = undefined;
     seat.reservedUntil = this.init.clock.now() + this.init.options.reservationMs;
     this.world.setDirection(seat.playerId, 0, 0);
+    this.recorder.seat(this.world.tick, "disconnect", seat.playerId);
+  }
+
+  /**
+   * Adds `connection` as a spectator (a seat it has here is given up first):
+   * it gets `game:state` now, then the deltas, snapshots and game overs the
+   * players get. CONFLICT beyond `maxSpectators`.
+   */
+  spectate(connection: GameConnection, options: SeatOptions = {}): Snapshot {
+    this.assertCanSpectate(connection);
+    this.leave(connection);
+    if (this.isDisposed) throw new AppError("NOT_FOUND", "no such game");
+    this.spectators.add(connection, options.extrapolate === true);
+    const state = this.world.snapshot();
+    this.init.transport.toConnection(connection.id)?.emit("game:state", state);
+    return state;
+  }
+
+  /** Throws NOT_FOUND once disposed, CONFLICT when `connection` would be a spectator too many. */
+  assertCanSpectate(connection: GameConnection): void {
+    if (this.isDisposed) throw new AppError("NOT_FOUND", "no such game");
+    if (!this.spectators.has(connection)) this.spectators.assertRoom();
+  }
+
+  /** Stops `connection` spectating here; false when it was not. */
+  unspectate(connection: GameConnection): boolean {
+    return this.spectators.remove(connection);
   }
 
   /**
@@ -204,9 +265,11 @@ export class GameRoom {
     if (this.isDisposed) return;
     this.isDisposed = true;
     this.loop.stop();
+    this.recorder.discard();
     for (const seat of this.seats.values()) if (seat.connection) this.detach(seat.connection);
     this.seats.clear();
     this.seatsByUser.clear();
+    this.spectators.clear();
     this.init.onDispose?.(this);
   }
 
@@ -224,8 +287,9 @@ export class GameRoom {
   private removeSeat(seat: Seat): void {
     if (seat.connection) this.detach(seat.connection);
     this.seats.delete(seat.playerId);
-    this.seatsByUser.delete(seat.userId);
+    this.seatsByUser.delete(seat.user.id);
     this.world.removePlayer(seat.playerId);
+    this.recorder.seat(this.world.tick, "leave", seat.playerId);
     if (this.seats.size === 0) this.dispose();
   }
 
@@ -241,9 +305,15 @@ export class GameRoom {
   }
 
   private step(now: number): void {
+    // Held seats expire before the step: its delta already goes without them, and the record's leave is at this tick.
+    for (const seat of this.seats.values()) {
+      if (!seat.connection && now >= seat.reservedUntil) this.removeSeat(seat);
+    }
+    if (this.isDisposed) return;
     for (const seat of this.seats.values()) {
       if (!seat.pending) continue;
       this.world.setDirection(seat.playerId, seat.pending.x, seat.pending.y);
+      this.recorder.input(this.world.tick, seat.playerId, seat.pending);
       seat.ackSeq = seat.pendingSeq;
       seat.pending = undefined;
     }
@@ -255,29 +325,30 @@ export class GameRoom {
       this.world.freeze();
       this.phase = "over";
       this.restartAt = now + this.init.options.restartDelayMs;
-      over = { winner: this.world.toPlayer(winner), scores: this.world.scores() };
+      const { tick, players, orbs } = this.world;
+      over = { winner: this.world.toPlayer(winner), scores: this.world.scores(), stateHash: stateHash({ tick, players: players.values(), orbs: orbs.values() }) };
+      this.finishRound(over);
     } else if (this.phase === "over" && now >= this.restartAt) {
       this.world.resetRound();
       this.phase = "playing";
       resync = true;
     }
 
-    for (const seat of this.seats.values()) {
-      if (!seat.connection && now >= seat.reservedUntil) this.removeSeat(seat);
-    }
     if (this.seats.size === 0 && now - this.createdAt >= this.init.options.emptyGameTtlMs) this.dispose();
     if (this.isDisposed) return;
 
     if (resync) {
+      // The record starts from the state the snapshot shows.
+      this.beginRound();
       // Positions, scores and orbs all changed: one snapshot beats a delta naming everything.
-      this.init.transport.toGame(this.id, "game:state", this.world.snapshot());
+      this.init.transport.toGame(this.id).emit("game:state", this.world.snapshot());
       this.world.clearChanges();
       // A delta of this tick would be stale next to the snapshot; the next one carries every ackSeq.
       for (const seat of this.seats.values()) seat.sentAckSeq = -1;
       return;
     }
     this.sendDeltas();
-    if (over) this.init.transport.toGame(this.id, "game:over", over);
+    if (over) this.init.transport.toGame(this.id).emit("game:over", over);
   }
 
   private sendDeltas(): void {
@@ -288,7 +359,22 @@ export class GameRoom {
       const body = seat.extrapolate ? changes?.extrapolated : changes?.exact;
       if (!body && seat.ackSeq === seat.sentAckSeq) continue;
       seat.sentAckSeq = seat.ackSeq;
-      this.init.transport.toConnection(seat.connection.id, "game:delta", body ? { ...body, ackSeq: seat.ackSeq } : { tick, ackSeq: seat.ackSeq });
+      this.init.transport.toConnection(seat.connection.id)?.emit("game:delta", body ? { ...body, ackSeq: seat.ackSeq } : { tick, ackSeq: seat.ackSeq });
     }
+    this.spectators.send(changes);
+  }
+
+  private beginRound(): void {
+    if (!this.init.archive) return;
+    const seats = [...this.seats.values()].map((s) => ({ playerId: s.playerId, user: s.user }));
+    this.recorder.begin({ gameId: this.id, round: ++this.rounds, rules: simRules(this.init.options), seed: this.random.state, start: this.world.state(), seats });
+  }
+
+  private finishRound(over: GameOver): void {
+    const seat = this.seats.get(over.winner.id);
+    const end = { endTick: this.world.tick, endedAt: (this.init.wallClock ?? Date.now)(), final: { scores: over.scores, stateHash: over.stateHash! } };
+    const record: RoundRecord | undefined = seat && this.recorder.finish({ ...end, winner: { playerId: seat.playerId, user: seat.user } });
+    this.recorder.discard();
+    if (record) this.init.archive?.save(record).catch((err: unknown) => this.init.onError?.(err));
   }
 }

@@ -5,26 +5,38 @@
  * rooms; tests can record it.
  */
 import type { GameServerToClientEvents } from "../../protocol";
+import type { Emitter } from "../../realtime/publisher";
 
 export type GameEvent = keyof GameServerToClientEvents;
 export type GamePayload<K extends GameEvent> = Parameters<GameServerToClientEvents[K]>[0];
+/** Socket.IO's typed `emit` for `/game` server events. */
+export type GameEmitter = Emitter<GameServerToClientEvents>;
+
+/**
+ * The broadcast group of a game's spectators: one encode per tick for all of
+ * them (their deltas carry no `ackSeq` of their own). Group ids are opaque to
+ * the transport, like game ids.
+ */
+export const spectatorGroup = (gameId: string, extrapolate: boolean): string => `${gameId}/spectators${extrapolate ? "-x" : ""}`;
 
 export interface GameTransport {
-  /** Adds a connection to the game's broadcast group (the game's Socket.IO room). */
+  /** Adds a connection to a broadcast group: a game's (the game's Socket.IO room), or `spectatorGroup(gameId, …)`. */
   join(connectionId: string, gameId: string): void;
   leave(connectionId: string, gameId: string): void;
-  /** To every connection in the game's broadcast group. */
-  toGame<K extends GameEvent>(gameId: string, event: K, payload: GamePayload<K>): void;
-  /** To one connection (deltas: each carries the recipient's own `ackSeq`). */
-  toConnection<K extends GameEvent>(connectionId: string, event: K, payload: GamePayload<K>): void;
+  /** To every connection in a broadcast group (a game's: its players and spectators). */
+  toGame(gameId: string): GameEmitter;
+  /** To one connection (deltas: each carries the recipient's own `ackSeq`); undefined when it is gone. */
+  toConnection(connectionId: string): GameEmitter | undefined;
 }
 
 /**
  * One client connection as the game layer sees it. `seat` is set by the room
  * that seats it and cleared when the seat is given up, taken over by another
- * tab, or the game is disposed.
+ * tab, or the game is disposed; `spectating` likewise for a spectator. A
+ * connection does one thing at a time (the manager sees to it).
  */
 export interface GameConnection {
   readonly id: string;
   seat?: { gameId: string; playerId: string };
+  spectating?: { gameId: string };
 }

@@ -14,7 +14,7 @@
  * changed or a wall stopped it. Every steered player is also moved.
  */
 import type { GameDelta, Orb, Player, PlayerMove, Snapshot } from "../../protocol";
-import type { GameOptions } from "./options";
+import type { SimRules } from "./options";
 import { randomInt, type Random } from "./rng";
 
 /** A player plus the direction it is steering in (never sent: clients only see velocity). */
@@ -34,6 +34,19 @@ export interface TickChanges {
   extrapolated: DeltaBody | undefined;
 }
 
+/**
+ * Everything the simulation's future depends on except the random source:
+ * what a round record starts from. Players and orbs are in world order (the
+ * order a step visits them, which decides who eats a contested orb).
+ */
+export interface WorldState {
+  tick: number;
+  nextPlayerId: number;
+  nextOrbId: number;
+  players: SimPlayer[];
+  orbs: Orb[];
+}
+
 const toPlayer = (p: SimPlayer): Player => ({ id: p.id, name: p.name, x: p.x, y: p.y, vx: p.vx, vy: p.vy, score: p.score });
 const toMove = (p: SimPlayer): PlayerMove => ({ id: p.id, x: p.x, y: p.y, vx: p.vx, vy: p.vy });
 
@@ -51,13 +64,34 @@ export class World {
   private left: string[] = [];
   private removed: string[] = [];
 
+  /** A new world with a full field of orbs, or (`from`) the world as it was in a `state()` copy. */
   constructor(
-    private readonly options: GameOptions,
+    private readonly options: SimRules,
     private readonly random: Random,
+    from?: WorldState,
   ) {
+    if (from) {
+      this.tick = from.tick;
+      this.nextPlayerId = from.nextPlayerId;
+      this.nextOrbId = from.nextOrbId;
+      for (const p of from.players) this.players.set(p.id, { ...p });
+      for (const o of from.orbs) this.orbs.set(o.id, { ...o });
+    } else {
+      this.fillOrbs();
+    }
     // Nobody has seen the world yet: joiners get it in their snapshot.
-    this.fillOrbs();
     this.clearChanges();
+  }
+
+  /** A deep copy of the simulation state (directions and id counters included). */
+  state(): WorldState {
+    return {
+      tick: this.tick,
+      nextPlayerId: this.nextPlayerId,
+      nextOrbId: this.nextOrbId,
+      players: [...this.players.values()].map((p) => ({ ...p })),
+      orbs: [...this.orbs.values()].map((o) => ({ ...o })),
+    };
   }
 
   /** Adds a player at a random point, standing still. */

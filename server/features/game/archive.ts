@@ -1,0 +1,84 @@
+/**
+ * Where finished rounds go. The interface is async so a SQLite or PostgreSQL
+ * implementation can slot in; the in-memory one keeps the last rounds of each
+ * game and a bounded total, so a node that runs for weeks holds a fixed
+ * amount.
+ */
+import { summarizeRound, type RoundRecord, type RoundSummary } from "./recorder";
+
+export interface RoundArchive {
+  /** Stores a finished round (older rounds of its game may be dropped by retention). */
+  save(record: RoundRecord): Promise<void>;
+  /** `game:replays`: newest first, at most `limit`; every game's rounds when `gameId` is undefined; unknown game: []. */
+  list(gameId: string | undefined, limit: number): Promise<RoundSummary[]>;
+  /** `game:replay`: the record, or undefined when unknown or no longer kept. */
+  get(id: string): Promise<RoundRecord | undefined>;
+}
+
+export interface MemoryRoundArchiveOptions {
+  /** Rounds kept per game (the newest). Default 20. */
+  perGame?: number;
+  /** Rounds kept in all (the newest). Default 1000. */
+  total?: number;
+}
+
+/**
+ * @example
+ * const archive = new MemoryRoundArchive({ perGame: 5 });
+ * await archive.save(record);
+ * (await archive.list(record.gameId, 20))[0].id === record.id;
+ */
+export class MemoryRoundArchive implements RoundArchive {
+  private readonly perGame: number;
+  private readonly total: number;
+  /** Insertion order is age: the first entry is the oldest round. */
+  private readonly byId = new Map<string, { record: RoundRecord; summary: RoundSummary }>();
+  private readonly byGame = new Map<string, string[]>();
+
+  constructor(options: MemoryRoundArchiveOptions = {}) {
+    this.perGame = Math.max(1, options.perGame ?? 20);
+    this.total = Math.max(1, options.total ?? 1000);
+  }
+
+  /** Rounds held now. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  async save(record: RoundRecord): Promise<void> {
+    if (this.byId.has(record.id)) return;
+    this.byId.set(record.id, { record, summary: summarizeRound(record) });
+    let ids = this.byGame.get(record.gameId);
+    if (!ids) this.byGame.set(record.gameId, (ids = []));
+    ids.push(record.id);
+    while (ids.length > this.perGame) this.byId.delete(ids.shift()!);
+    while (this.byId.size > this.total) this.drop(this.byId.keys().next().value!);
+  }
+
+  async list(gameId: string | undefined, limit: number): Promise<RoundSummary[]> {
+    const out: RoundSummary[] = [];
+    if (gameId !== undefined) {
+      const ids = this.byGame.get(gameId) ?? [];
+      for (let i = ids.length - 1; i >= 0 && out.length < limit; i--) out.push(this.byId.get(ids[i])!.summary);
+      return out;
+    }
+    const all = [...this.byId.values()];
+    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) out.push(all[i].summary);
+    return out;
+  }
+
+  async get(id: string): Promise<RoundRecord | undefined> {
+    return this.byId.get(id)?.record;
+  }
+
+  private drop(id: string): void {
+    const entry = this.byId.get(id);
+    if (!entry) return;
+    this.byId.delete(id);
+    const ids = this.byGame.get(entry.record.gameId);
+    if (!ids) return;
+    const at = ids.indexOf(id);
+    if (at >= 0) ids.splice(at, 1);
+    if (ids.length === 0) this.byGame.delete(entry.record.gameId);
+  }
+}
