@@ -23,7 +23,7 @@ import { ratio, writeResult, type Ratio } from "./lib/results";
 import { startServer, type ServerProcess } from "./lib/server";
 import { fmt, printTable } from "./lib/table";
 import { mintTokens } from "./lib/tokens";
-import { startWorker, type Worker } from "./lib/worker";
+import { startWorker } from "./lib/worker";
 import { startProbe, type ProbeSample } from "./abuse/probe";
 
 const opts = benchArgs({ "window-s": 6, "slow-window-s": 20, only: "", members: 1000, "slow-sockets": 200 });
@@ -46,7 +46,13 @@ interface Phase {
 
 const MB = 1024 * 1024;
 
-async function phase(name: string, server: ServerProcess, loopFile: string, probe: Awaited<ReturnType<typeof startProbe>>, attack: () => Promise<unknown>): Promise<Phase> {
+async function phase(
+  name: string,
+  server: ServerProcess,
+  loopFile: string,
+  probe: Awaited<ReturnType<typeof startProbe>>,
+  attack: () => Promise<unknown>,
+): Promise<Phase> {
   const rssBefore = server.rssBytes();
   probe.cut();
   const { result, delay } = await measureLoopDelay(server, loopFile, attack);
@@ -91,7 +97,13 @@ async function main() {
     await sleep(1000);
     phases.push(await phase("no attack", server, loopFile, probe, () => sleep(windowMs)));
 
-    const run = async (attack: Attack, label: string, setup: () => Promise<unknown>, load: () => Promise<unknown>, teardown: () => Promise<unknown> = async () => undefined) => {
+    const run = async (
+      attack: Attack,
+      label: string,
+      setup: () => Promise<unknown>,
+      load: () => Promise<unknown>,
+      teardown: () => Promise<unknown> = async () => undefined,
+    ) => {
       if (!only.includes(attack)) return;
       await setup();
       // Handshakes and joins of the setup settle first: the phase measures the attack only.
@@ -101,14 +113,38 @@ async function main() {
       await sleep(1500);
     };
 
-    await run("system", "system flood", async () => undefined, () => attacker.call("systemFlood", { url: server.url, sockets: 2, durationMs: windowMs, xff: "203.0.113.7" }));
-    await run("input", "input flood", async () => undefined, () => attacker.call("inputFlood", { url: server.url, tokens: mintTokens(server.secret, 2, "input"), durationMs: windowMs }));
+    await run(
+      "system",
+      "system flood",
+      async () => undefined,
+      () => attacker.call("systemFlood", { url: server.url, sockets: 2, durationMs: windowMs, xff: "203.0.113.7" }),
+    );
+    await run(
+      "input",
+      "input flood",
+      async () => undefined,
+      () => attacker.call("inputFlood", { url: server.url, tokens: mintTokens(server.secret, 2, "input"), durationMs: windowMs }),
+    );
     await run(
       "typing",
       `typing storm (${opts.members} members)`,
-      () => members.call("connect", { url: server.url, tokens: mintTokens(server.secret, opts.members, "member"), room: "big", concurrency: 50 }),
       () =>
-        attacker.call("steady", { url: server.url, tokens: mintTokens(server.secret, 5, "typist"), room: "big", event: "typing", payload: { room: "big", typing: true }, ratePerUser: 10, durationMs: windowMs }),
+        members.call("connect", {
+          url: server.url,
+          tokens: mintTokens(server.secret, opts.members, "member"),
+          room: "big",
+          concurrency: 50,
+        }),
+      () =>
+        attacker.call("steady", {
+          url: server.url,
+          tokens: mintTokens(server.secret, 5, "typist"),
+          room: "big",
+          event: "typing",
+          payload: { room: "big", typing: true },
+          ratePerUser: 10,
+          durationMs: windowMs,
+        }),
       () => members.call("close"),
     );
     await run(
@@ -125,14 +161,30 @@ async function main() {
           durationMs: 10_000,
         }),
       () =>
-        attacker.call("steady", { url: server.url, tokens: mintTokens(server.secret, 5, "searcher"), room: "search", event: "message:search", payload: { q: "lorem ipsum", room: "search" }, ratePerUser: 19, durationMs: windowMs }),
+        attacker.call("steady", {
+          url: server.url,
+          tokens: mintTokens(server.secret, 5, "searcher"),
+          room: "search",
+          event: "message:search",
+          payload: { q: "lorem ipsum", room: "search" },
+          ratePerUser: 19,
+          durationMs: windowMs,
+        }),
     );
     if (only.includes("slow")) {
       await attacker.call("slowOpen", { url: server.url, tokens: mintTokens(server.secret, opts["slow-sockets"], "slow"), room: "slow" });
       await sleep(500);
       const text = "x".repeat(1990);
       const slowPhase = await phase(`slow consumers (${opts["slow-sockets"]}, ${opts["slow-window-s"]} s)`, server, loopFile, probe, () =>
-        attacker.call("steady", { url: server.url, tokens: mintTokens(server.secret, 8, "poster"), room: "slow", event: "message:send", payload: JSON.stringify({ room: "slow", text: `${text} $n` }), ratePerUser: 19, durationMs: slowMs }),
+        attacker.call("steady", {
+          url: server.url,
+          tokens: mintTokens(server.secret, 8, "poster"),
+          room: "slow",
+          event: "message:send",
+          payload: JSON.stringify({ room: "slow", text: `${text} $n` }),
+          ratePerUser: 19,
+          durationMs: slowMs,
+        }),
       );
       const release = await measureLoopDelay(server, loopFile, async () => {
         await attacker.call("slowRelease");
@@ -151,7 +203,17 @@ async function main() {
   const base = phases[0]!;
   printTable(
     ["phase", "ack p50 ms", "ack p99 ms", "p99 vs none", "healthz max ms", "failures", "RSS +MB", "loop max ms", "release stall ms"],
-    phases.map((p) => [p.name, fmt(p.ackP50, 1), fmt(p.ackP99, 1), `${fmt(p.ackP99 / base.ackP99, 2)}×`, fmt(p.healthzMax, 1), p.failures, fmt(p.rssGrowthMb, 1), fmt(p.loopMaxMs, 0), p.releaseStallMs === undefined ? "" : fmt(p.releaseStallMs, 0)]),
+    phases.map((p) => [
+      p.name,
+      fmt(p.ackP50, 1),
+      fmt(p.ackP99, 1),
+      `${fmt(p.ackP99 / base.ackP99, 2)}×`,
+      fmt(p.healthzMax, 1),
+      p.failures,
+      fmt(p.rssGrowthMb, 1),
+      fmt(p.loopMaxMs, 0),
+      p.releaseStallMs === undefined ? "" : fmt(p.releaseStallMs, 0),
+    ]),
   );
   const ratios: Ratio[] = [];
   const goals: { phase: string; goal: string; value: number; pass: boolean }[] = [];
@@ -160,14 +222,22 @@ async function main() {
     goals.push({ phase: p.name, goal: "ack p99 ≤ 250 ms", value: p.ackP99, pass: p.ackP99 <= 250 });
     goals.push({ phase: p.name, goal: "/healthz max ≤ 500 ms", value: p.healthzMax, pass: p.healthzMax <= 500 });
     if (p.releaseStallMs !== undefined) {
-      goals.push({ phase: p.name, goal: `RSS growth ≤ 100 MB over ${opts["slow-window-s"]} s`, value: p.rssGrowthMb, pass: p.rssGrowthMb <= 100 });
+      goals.push({
+        phase: p.name,
+        goal: `RSS growth ≤ 100 MB over ${opts["slow-window-s"]} s`,
+        value: p.rssGrowthMb,
+        pass: p.rssGrowthMb <= 100,
+      });
       goals.push({ phase: p.name, goal: "stall when they die ≤ 200 ms", value: p.releaseStallMs, pass: p.releaseStallMs <= 200 });
     }
   }
   console.log("");
   printTable(
     ["phase", "goal", "value", "met"],
-    [...ratios.map((r) => [r.metric.split(":")[0], `ack p99 ${r.goal} no-attack`, `${fmt(r.ratio, 2)}×`, r.pass ? "✓" : "✗"]), ...goals.map((g) => [g.phase, g.goal, fmt(g.value, 1), g.pass ? "✓" : "✗"])],
+    [
+      ...ratios.map((r) => [r.metric.split(":")[0], `ack p99 ${r.goal} no-attack`, `${fmt(r.ratio, 2)}×`, r.pass ? "✓" : "✗"]),
+      ...goals.map((g) => [g.phase, g.goal, fmt(g.value, 1), g.pass ? "✓" : "✗"]),
+    ],
   );
   const file = writeResult({ name: "abuse", startedAt, params: opts, results: { phases, goals }, ratios });
   console.log(`\nwrote ${file}`);

@@ -24,7 +24,17 @@ import { fmt, printTable } from "./lib/table";
 import { mintTokens } from "./lib/tokens";
 import { startWorker, type Worker } from "./lib/worker";
 
-const opts = benchArgs({ receivers: 200, senders: 10, "step-ms": 1500, "start-rate": 50, factor: 1.5, "max-steps": 8, "max-p99": 500, "drain-ms": 2500, store: "" });
+const opts = benchArgs({
+  receivers: 200,
+  senders: 10,
+  "step-ms": 1500,
+  "start-rate": 50,
+  factor: 1.5,
+  "max-steps": 8,
+  "max-p99": 500,
+  "drain-ms": 2500,
+  store: "",
+});
 const ROOM = "cluster-bench";
 const SECRET = "bench-cluster-secret-bench-cluster-secret";
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -64,17 +74,29 @@ async function setupRig(name: Rig["name"], env: Record<string, string>): Promise
     const per = Math.ceil(opts.receivers / receivers.length);
     const tag = name === "two nodes" ? "t" : "o";
     const joined = await Promise.all(
-      receivers.map((w, i) => w.call<{ connected: number; firstError?: string }>("connect", { url: servers[i % count].url, tokens: mintTokens(SECRET, per, `${tag}r${i}_`), room: ROOM, listen: true })),
+      receivers.map((w, i) =>
+        w.call<{ connected: number; firstError?: string }>("connect", {
+          url: servers[i % count].url,
+          tokens: mintTokens(SECRET, per, `${tag}r${i}_`),
+          room: ROOM,
+          listen: true,
+        }),
+      ),
     );
     // Senders alternate nodes: their messages are stored by both and cross Redis both ways.
     const sendTokens = mintTokens(SECRET, opts.senders, `${tag}s`);
     for (let n = 0; n < count; n++) {
       const mine = sendTokens.filter((_, i) => i % count === n);
-      const sent = await senders.call<{ connected: number; firstError?: string }>("connect", { url: servers[n].url, tokens: mine, room: ROOM });
+      const sent = await senders.call<{ connected: number; firstError?: string }>("connect", {
+        url: servers[n].url,
+        tokens: mine,
+        room: ROOM,
+      });
       if (sent.firstError) throw new Error(`${name}: sender connect failed: ${sent.firstError}`);
     }
     rig.receiverCount = sum(joined.map((j) => j.connected));
-    if (rig.receiverCount !== per * receivers.length) throw new Error(`${name}: ${rig.receiverCount} receivers connected (${joined.find((j) => j.firstError)?.firstError})`);
+    if (rig.receiverCount !== per * receivers.length)
+      throw new Error(`${name}: ${rig.receiverCount} receivers connected (${joined.find((j) => j.firstError)?.firstError})`);
     await senders.call("send", { room: ROOM, rate: opts["start-rate"], durationMs: 1000 }); // warm-up, then forgotten
     await new Promise((r) => setTimeout(r, 1000));
     await Promise.all(receivers.map((w) => w.call("collect")));
@@ -92,8 +114,10 @@ async function waitForDeliveries(receivers: Worker[], expected: number, maxMs: n
   while (nowMs() < deadline) {
     const got = sum(await Promise.all(receivers.map(async (w) => (await w.call<{ received: number }>("peek")).received)));
     if (got >= expected) return;
-    if (got !== last) (last = got), (stableSince = nowMs());
-    else if (nowMs() - stableSince > 1000) return; // nothing new for a second: the rest is not coming
+    if (got !== last) {
+      last = got;
+      stableSince = nowMs();
+    } else if (nowMs() - stableSince > 1000) return; // nothing new for a second: the rest is not coming
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -104,7 +128,9 @@ async function runStep(rig: Rig, rate: number): Promise<Step> {
   const s = await rig.senders.call<{ acked: number; errors: number }>("send", { room: ROOM, rate, durationMs: opts["step-ms"] });
   const expected = s.acked * rig.receiverCount;
   await waitForDeliveries(rig.receivers, expected, opts["drain-ms"]);
-  const parts = await Promise.all(rig.receivers.map((w) => w.call<{ received: number; latency: HistogramData; lastArrival: number }>("collect")));
+  const parts = await Promise.all(
+    rig.receivers.map((w) => w.call<{ received: number; latency: HistogramData; lastArrival: number }>("collect")),
+  );
   rig.servers.forEach((server) => server.assertAlive());
   const elapsed = nowMs() - t0;
   const latency = new Histogram();
@@ -123,7 +149,9 @@ async function runStep(rig: Rig, rate: number): Promise<Step> {
   };
   step.behind = delivered < expected * 0.99 || s.errors > 0 || step.p99 > opts["max-p99"];
   rig.steps.push(step);
-  console.log(`  ${rig.name.padEnd(9)} ${fmt(rate).padStart(5)} sends/s → ${fmt(step.deliveredPerSec).padStart(8)} delivered/s, p99 ${fmt(step.p99, 1)} ms${step.behind ? "  (behind)" : ""}`);
+  console.log(
+    `  ${rig.name.padEnd(9)} ${fmt(rate).padStart(5)} sends/s → ${fmt(step.deliveredPerSec).padStart(8)} delivered/s, p99 ${fmt(step.p99, 1)} ms${step.behind ? "  (behind)" : ""}`,
+  );
   return step;
 }
 
@@ -153,7 +181,9 @@ async function main() {
     const common = { PARLOR_SECRET: SECRET, PARLOR_RATE_PER_SEC: "1000000", PARLOR_RATE_BURST: "1000000" };
     const db = async (name: string): Promise<Record<string, string>> =>
       pg ? { DATABASE_URL: await pg.createDatabase(name) } : { PARLOR_DB: path.join(dataDir, `${name}.db`) };
-    console.log(`cluster fanout: 1 room, ${opts.receivers} receivers, ${opts.senders} senders, store ${store}; ${opts["step-ms"]} ms steps from ${opts["start-rate"]} sends/s ×${opts.factor}`);
+    console.log(
+      `cluster fanout: 1 room, ${opts.receivers} receivers, ${opts.senders} senders, store ${store}; ${opts["step-ms"]} ms steps from ${opts["start-rate"]} sends/s ×${opts.factor}`,
+    );
     rigs.push(await setupRig("one node", { ...common, ...(await db("one")) }));
     rigs.push(await setupRig("two nodes", { ...common, ...(await db("two")), PARLOR_REDIS_URL: redis.url }));
 
@@ -180,11 +210,23 @@ async function main() {
   console.log("");
   printTable(
     ["setup", "sends/s", "delivered/s", "p50 ms", "p99 ms", "server cpu", "kept up"],
-    rigs.flatMap((rig) => rig.steps.map((s) => [rig.name, fmt(s.rate), fmt(s.deliveredPerSec), fmt(s.p50, 1), fmt(s.p99, 1), `${fmt(s.serverCpuPct)}%`, s.behind ? "no" : "yes"])),
+    rigs.flatMap((rig) =>
+      rig.steps.map((s) => [
+        rig.name,
+        fmt(s.rate),
+        fmt(s.deliveredPerSec),
+        fmt(s.p50, 1),
+        fmt(s.p99, 1),
+        `${fmt(s.serverCpuPct)}%`,
+        s.behind ? "no" : "yes",
+      ]),
+    ),
   );
   const [one, two] = rigs.map(best);
   const r = ratio("delivered msgs/s, room split over two nodes vs one node", two, one, { atLeast: 0.6 });
-  console.log(`\nbest sustained: two nodes ${fmt(two)} delivered/s, one node ${fmt(one)} delivered/s → ${fmt(r.ratio, 2)}× (goal ${r.goal}: ${r.pass ? "met" : "NOT met"})`);
+  console.log(
+    `\nbest sustained: two nodes ${fmt(two)} delivered/s, one node ${fmt(one)} delivered/s → ${fmt(r.ratio, 2)}× (goal ${r.goal}: ${r.pass ? "met" : "NOT met"})`,
+  );
   const file = writeResult({
     name: "cluster",
     startedAt,

@@ -80,7 +80,11 @@ async function setupRig(kind: ServerKind): Promise<Rig> {
   });
   const workers = Array.from({ length: opts.procs }, () => startWorker("chat-clients"));
   // A few sockets first so one-time costs (JIT, first handshake paths) are not counted per socket.
-  await workers[0].call("connect", { url: server.url, tokens: kind === "parlor" ? mintTokens(server.secret, 20, "warm") : undefined, count: 20 });
+  await workers[0].call("connect", {
+    url: server.url,
+    tokens: kind === "parlor" ? mintTokens(server.secret, 20, "warm") : undefined,
+    count: 20,
+  });
   return { kind, server, workers, baseRss: await settledRss(server), steps: [], open: 20 };
 }
 
@@ -107,7 +111,14 @@ async function step(rig: Rig, target: number): Promise<StepResult> {
   rig.open += perWorker * rig.workers.length - failed;
   const rssMB = (await settledRss(rig.server)) / MB;
   const opened = perWorker * rig.workers.length - failed;
-  const res = { sockets: rig.open, rssMB, handshakesPerSec: (opened / ms) * 1000, cpuUsPerHandshake: (cpuMs * 1000) / Math.max(1, opened), serverCpuPct: (cpuMs / ms) * 100, failed };
+  const res = {
+    sockets: rig.open,
+    rssMB,
+    handshakesPerSec: (opened / ms) * 1000,
+    cpuUsPerHandshake: (cpuMs * 1000) / Math.max(1, opened),
+    serverCpuPct: (cpuMs / ms) * 100,
+    failed,
+  };
   console.log(
     `  ${rig.kind.padEnd(6)} ${fmt(res.sockets).padStart(6)} sockets: rss ${fmt(rssMB, 1)} MB, ${fmt(res.handshakesPerSec)} handshakes/s, server ${fmt(res.cpuUsPerHandshake)} µs CPU each (${fmt(res.serverCpuPct)}% busy)`,
   );
@@ -151,9 +162,17 @@ async function main() {
 
   const summary = rigs.map((rig) => {
     const last = rig.steps[rig.steps.length - 1];
-    const perSocketKB = ((last.rssMB * MB - rig.baseRss) / (last.sockets - 20)) / 1024;
+    const perSocketKB = (last.rssMB * MB - rig.baseRss) / (last.sockets - 20) / 1024;
     const handshakes = rig.steps.reduce((a, s) => a + s.handshakesPerSec, 0) / rig.steps.length;
-    return { kind: rig.kind, sockets: last.sockets, baseMB: rig.baseRss / MB, finalMB: last.rssMB, perSocketKB, handshakes, steps: rig.steps };
+    return {
+      kind: rig.kind,
+      sockets: last.sockets,
+      baseMB: rig.baseRss / MB,
+      finalMB: last.rssMB,
+      perSocketKB,
+      handshakes,
+      steps: rig.steps,
+    };
   });
   console.log("");
   printTable(
@@ -169,10 +188,17 @@ async function main() {
     console.log("");
     printTable(
       ["metric", "parlor", "bare", "ratio", "goal"],
-      ratios.map((r) => [r.metric, fmt(r.parlor, 1), fmt(r.baseline, 1), `${fmt(r.ratio, 2)}×`, r.goal ? `${r.goal} ${r.pass ? "✓" : "✗"}` : ""]),
+      ratios.map((r) => [
+        r.metric,
+        fmt(r.parlor, 1),
+        fmt(r.baseline, 1),
+        `${fmt(r.ratio, 2)}×`,
+        r.goal ? `${r.goal} ${r.pass ? "✓" : "✗"}` : "",
+      ]),
     );
   }
-  if (opts["cpu-prof"]) for (const rig of rigs) console.log(`\n${rig.kind} CPU profile (self time):\n${summarizeProfile(profDir(rig.kind))}`);
+  if (opts["cpu-prof"])
+    for (const rig of rigs) console.log(`\n${rig.kind} CPU profile (self time):\n${summarizeProfile(profDir(rig.kind))}`);
   const file = writeResult({ name: "connections", startedAt, params: { ...opts, sockets }, results: summary, ratios, notes });
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
 }

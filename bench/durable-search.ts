@@ -24,7 +24,7 @@ import { mintTokens } from "./lib/tokens";
 
 export const SEARCH_ROOMS = Array.from({ length: 10 }, (_, i) => `search-${i}`);
 /** A mix of what people type: rare words, common prefixes, the pathological one-letter prefix. */
-const QUERIES = ["ka*", "lomi", "z*", "te* OR ra*", "\"sa ko\"", "mo*", "a*", "verin"];
+const QUERIES = ["ka*", "lomi", "z*", "te* OR ra*", '"sa ko"', "mo*", "a*", "verin"];
 const SYLLABLES = ["ka", "lo", "mi", "te", "ra", "sa", "ko", "ve", "ri", "n", "zu", "pa", "do", "el", "an", "mo"];
 
 function seededDb(count: number): string {
@@ -39,7 +39,9 @@ function seededDb(count: number): string {
   let seed = 42;
   const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const word = () => Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => SYLLABLES[Math.floor(rnd() * SYLLABLES.length)]).join("");
-  const insert = db.prepare("INSERT INTO messages (id, room, seq, user_id, user_name, text, ts, client_id) VALUES (?, ?, ?, 'u_seed', 'seed', ?, ?, NULL)");
+  const insert = db.prepare(
+    "INSERT INTO messages (id, room, seq, user_id, user_name, text, ts, client_id) VALUES (?, ?, ?, 'u_seed', 'seed', ?, ?, NULL)",
+  );
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const room = SEARCH_ROOMS[i % SEARCH_ROOMS.length];
@@ -95,7 +97,13 @@ function searcher(socket: BenchSocket, rate: number) {
 }
 
 /** Runs the search line against a fresh group-commit synchronous=FULL server. */
-export async function searchLine(opts: { rate: number; slices: number; messages: number; searchRate: number; clients: number }): Promise<SearchLine> {
+export async function searchLine(opts: {
+  rate: number;
+  slices: number;
+  messages: number;
+  searchRate: number;
+  clients: number;
+}): Promise<SearchLine> {
   const t0 = nowMs();
   const seed = seededDb(opts.messages);
   const seedSeconds = (nowMs() - t0) / 1000;
@@ -106,12 +114,26 @@ export async function searchLine(opts: { rate: number; slices: number; messages:
   const probe = loopDelayProbe(delayFile);
   const server = await startServer("parlor", {
     nodeArgs: probe.nodeArgs,
-    env: { ...probe.env, PARLOR_DB: dbFile, PARLOR_SQLITE_SYNC: "FULL", PARLOR_GROUP_COMMIT: "1", PARLOR_RATE_PER_SEC: "1000000000", PARLOR_RATE_BURST: "1000000000", DATABASE_URL: "", PARLOR_REDIS_URL: "" },
+    env: {
+      ...probe.env,
+      PARLOR_DB: dbFile,
+      PARLOR_SQLITE_SYNC: "FULL",
+      PARLOR_GROUP_COMMIT: "1",
+      PARLOR_RATE_PER_SEC: "1000000000",
+      PARLOR_RATE_BURST: "1000000000",
+      DATABASE_URL: "",
+      PARLOR_REDIS_URL: "",
+    },
   });
   try {
     const clients = await connectClients(server.url, mintTokens(server.secret, opts.clients, "ds"));
     const [token] = mintTokens(server.secret, 1, "searcher");
-    const socket: BenchSocket = io(`${server.url}/chat`, { auth: { token }, transports: ["websocket"], reconnection: false, forceNew: true });
+    const socket: BenchSocket = io(`${server.url}/chat`, {
+      auth: { token },
+      transports: ["websocket"],
+      reconnection: false,
+      forceNew: true,
+    });
     await new Promise<void>((resolve, reject) => (socket.once("connect", resolve), socket.once("connect_error", reject)));
     for (const room of SEARCH_ROOMS) await socket.timeout(10_000).emitWithAck("room:join", { room });
     // Warm-up: the first searches read the index from disk.

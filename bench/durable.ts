@@ -190,17 +190,50 @@ async function stopAndCount(t: Target): Promise<number> {
 function print(title: string, rows: Row[]): void {
   console.log(`\n${title}`);
   printTable(
-    ["mode", "sync", "persisted msgs/s", "ack p50 ms", "ack p99 ms", "max ms", "acked", "errors", "server CPU µs/msg", "server CPU %", "client CPU %", "loop delay p99 ms"],
-    rows.map((r) => [r.mode, r.sync, fmt(r.msgsPerSec), fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.max, 1), fmt(r.acked), fmt(r.errors), fmt(r.serverCpuUsPerMsg), fmt(r.serverCpuPct), fmt(r.generatorCpuPct), fmt(r.loopDelayP99, 2)]),
+    [
+      "mode",
+      "sync",
+      "persisted msgs/s",
+      "ack p50 ms",
+      "ack p99 ms",
+      "max ms",
+      "acked",
+      "errors",
+      "server CPU µs/msg",
+      "server CPU %",
+      "client CPU %",
+      "loop delay p99 ms",
+    ],
+    rows.map((r) => [
+      r.mode,
+      r.sync,
+      fmt(r.msgsPerSec),
+      fmt(r.p50, 2),
+      fmt(r.p99, 2),
+      fmt(r.max, 1),
+      fmt(r.acked),
+      fmt(r.errors),
+      fmt(r.serverCpuUsPerMsg),
+      fmt(r.serverCpuPct),
+      fmt(r.generatorCpuPct),
+      fmt(r.loopDelayP99, 2),
+    ]),
   );
 }
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
-  console.log(`durable: ${opts.clients} clients × ${opts.window} in flight; ${opts.seconds} s closed loop per configuration, ${opts["rate-seconds"]} s at ${opts.rate}/s per sync setting, interleaved in ${SLICE_S} s slices (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)})`);
+  console.log(
+    `durable: ${opts.clients} clients × ${opts.window} in flight; ${opts.seconds} s closed loop per configuration, ${opts["rate-seconds"]} s at ${opts.rate}/s per sync setting, interleaved in ${SLICE_S} s slices (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)})`,
+  );
   const commitUs = { FULL: commitCostUs("FULL"), NORMAL: commitCostUs("NORMAL") };
   console.log(`one-row commit on this disk (median): synchronous=FULL ${fmt(commitUs.FULL)} µs, NORMAL ${fmt(commitUs.NORMAL)} µs`);
-  const configs: [Sync, boolean][] = [["FULL", true], ["FULL", false], ["NORMAL", true], ["NORMAL", false]];
+  const configs: [Sync, boolean][] = [
+    ["FULL", true],
+    ["FULL", false],
+    ["NORMAL", true],
+    ["NORMAL", false],
+  ];
   const targets = await Promise.all(configs.map(([sync, group]) => startTarget(sync, group)));
   try {
     // Warm-up (JIT, first pages of the file), not counted.
@@ -219,45 +252,127 @@ async function main(): Promise<void> {
     for (const sync of ["FULL", "NORMAL"] as const) {
       const g = closedRows.find((r) => r.sync === sync && r.mode === "group commit")!;
       const b = closedRows.find((r) => r.sync === sync && r.mode !== "group commit")!;
-      ratios.push(ratio(`persisted msgs/s, group commit vs one tx per message (synchronous=${sync})`, g.msgsPerSec, b.msgsPerSec, sync === DEFAULT_SYNC ? { atLeast: 5 } : undefined));
-      notes.push(`synchronous=${sync}: group commit ${fmt(g.msgsPerSec)} msgs/s vs ${fmt(b.msgsPerSec)} → ${(g.msgsPerSec / b.msgsPerSec).toFixed(1)}×`);
+      ratios.push(
+        ratio(
+          `persisted msgs/s, group commit vs one tx per message (synchronous=${sync})`,
+          g.msgsPerSec,
+          b.msgsPerSec,
+          sync === DEFAULT_SYNC ? { atLeast: 5 } : undefined,
+        ),
+      );
+      notes.push(
+        `synchronous=${sync}: group commit ${fmt(g.msgsPerSec)} msgs/s vs ${fmt(b.msgsPerSec)} → ${(g.msgsPerSec / b.msgsPerSec).toFixed(1)}×`,
+      );
     }
     for (const r of fixedRows) {
       // An absolute goal, written as a ratio to the 10 ms budget so the runner's summary shows it.
       const goal = r.sync === DEFAULT_SYNC ? { goal: "≤ 1× (p99 ≤ 10 ms)", pass: r.p99 <= 10 } : {};
-      ratios.push({ metric: `ack p99 at ${opts.rate} msgs/s, ms, synchronous=${r.sync} (budget 10 ms)`, parlor: r.p99, baseline: 10, ratio: r.p99 / 10, ...goal });
-      notes.push(`fixed ${opts.rate}/s, synchronous=${r.sync}: p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, event-loop delay p99 ${fmt(r.loopDelayP99, 2)} ms (worst slice)`);
+      ratios.push({
+        metric: `ack p99 at ${opts.rate} msgs/s, ms, synchronous=${r.sync} (budget 10 ms)`,
+        parlor: r.p99,
+        baseline: 10,
+        ratio: r.p99 / 10,
+        ...goal,
+      });
+      notes.push(
+        `fixed ${opts.rate}/s, synchronous=${r.sync}: p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, event-loop delay p99 ${fmt(r.loopDelayP99, 2)} ms (worst slice)`,
+      );
       if (r.sync === DEFAULT_SYNC) {
-        ratios.push({ metric: `event-loop delay p99 at ${opts.rate} msgs/s, ms, synchronous=${r.sync} (budget 5 ms)`, parlor: r.loopDelayP99, baseline: 5, ratio: r.loopDelayP99 / 5, goal: "≤ 1× (p99 ≤ 5 ms)", pass: r.loopDelayP99 <= 5 });
+        ratios.push({
+          metric: `event-loop delay p99 at ${opts.rate} msgs/s, ms, synchronous=${r.sync} (budget 5 ms)`,
+          parlor: r.loopDelayP99,
+          baseline: 5,
+          ratio: r.loopDelayP99 / 5,
+          goal: "≤ 1× (p99 ≤ 5 ms)",
+          pass: r.loopDelayP99 <= 5,
+        });
       }
     }
-    const search = await searchLine({ rate: opts.rate, slices: opts["search-slices"], messages: opts["search-messages"], searchRate: opts["search-rate"], clients: opts.clients });
+    const search = await searchLine({
+      rate: opts.rate,
+      slices: opts["search-slices"],
+      messages: opts["search-messages"],
+      searchRate: opts["search-rate"],
+      clients: opts.clients,
+    });
     const withP99 = search.withSearcher.latency.percentile(99);
     const withoutP99 = search.without.latency.percentile(99);
-    console.log(`\nSearch interference: ${fmt(opts.rate)} msgs/s chat on ${fmt(opts["search-messages"])} stored messages, slices with one user searching at ${opts["search-rate"]}/s and without${search.seedSeconds > 1 ? ` (seeded in ${fmt(search.seedSeconds, 1)} s, cached)` : ""}`);
+    console.log(
+      `\nSearch interference: ${fmt(opts.rate)} msgs/s chat on ${fmt(opts["search-messages"])} stored messages, slices with one user searching at ${opts["search-rate"]}/s and without${search.seedSeconds > 1 ? ` (seeded in ${fmt(search.seedSeconds, 1)} s, cached)` : ""}`,
+    );
     printTable(
       ["slices", "chat acked", "errors", "ack p50 ms", "ack p99 ms", "max ms", "loop delay p99 ms (worst)"],
       [
-        ["with searcher", fmt(search.withSearcher.acked), fmt(search.withSearcher.errors), fmt(search.withSearcher.latency.percentile(50), 2), fmt(withP99, 2), fmt(search.withSearcher.latency.max, 1), fmt(Math.max(...search.loopDelay.withSearcher.map((d) => d.p99)), 2)],
-        ["without", fmt(search.without.acked), fmt(search.without.errors), fmt(search.without.latency.percentile(50), 2), fmt(withoutP99, 2), fmt(search.without.latency.max, 1), fmt(Math.max(...search.loopDelay.without.map((d) => d.p99)), 2)],
+        [
+          "with searcher",
+          fmt(search.withSearcher.acked),
+          fmt(search.withSearcher.errors),
+          fmt(search.withSearcher.latency.percentile(50), 2),
+          fmt(withP99, 2),
+          fmt(search.withSearcher.latency.max, 1),
+          fmt(Math.max(...search.loopDelay.withSearcher.map((d) => d.p99)), 2),
+        ],
+        [
+          "without",
+          fmt(search.without.acked),
+          fmt(search.without.errors),
+          fmt(search.without.latency.percentile(50), 2),
+          fmt(withoutP99, 2),
+          fmt(search.without.latency.max, 1),
+          fmt(Math.max(...search.loopDelay.without.map((d) => d.p99)), 2),
+        ],
       ],
     );
     const s = search.searches;
-    notes.push(`searcher: ${fmt(s.answered)} answered (p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms), ${fmt(s.refused)} refused (RATE_LIMITED: in flight or over budget), ${fmt(s.errors)} other errors ${JSON.stringify(s.codes)}`);
-    ratios.push(ratio(`chat ack p99 at ${opts.rate} msgs/s with a user searching ${fmt(opts["search-messages"])} messages at ${opts["search-rate"]}/s vs without`, withP99, withoutP99, { atMost: 2 }));
+    notes.push(
+      `searcher: ${fmt(s.answered)} answered (p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms), ${fmt(s.refused)} refused (RATE_LIMITED: in flight or over budget), ${fmt(s.errors)} other errors ${JSON.stringify(s.codes)}`,
+    );
+    ratios.push(
+      ratio(
+        `chat ack p99 at ${opts.rate} msgs/s with a user searching ${fmt(opts["search-messages"])} messages at ${opts["search-rate"]}/s vs without`,
+        withP99,
+        withoutP99,
+        { atMost: 2 },
+      ),
+    );
     const ackedBy = new Map(targets.map((t, i) => [t, closed[i].acked + (grouped.includes(t) ? fixed[grouped.indexOf(t)].acked : 0)]));
     for (const t of targets) {
       const rows = await stopAndCount(t);
       const acked = ackedBy.get(t)!;
-      notes.push(`${t.group ? "group" : "single"} ${t.sync}: ${fmt(rows)} rows after kill -9 for ${fmt(acked)} acked${rows < acked ? " — ACKED MESSAGES LOST" : ""}`);
+      notes.push(
+        `${t.group ? "group" : "single"} ${t.sync}: ${fmt(rows)} rows after kill -9 for ${fmt(acked)} acked${rows < acked ? " — ACKED MESSAGES LOST" : ""}`,
+      );
     }
 
     console.log("");
     printTable(
       ["comparison", "parlor", "baseline", "ratio", "goal", "pass"],
-      ratios.map((r) => [r.metric, fmt(r.parlor, 1), fmt(r.baseline, 1), `${r.ratio.toFixed(2)}×`, r.goal, r.pass === undefined ? "" : r.pass ? "yes" : "NO"]),
+      ratios.map((r) => [
+        r.metric,
+        fmt(r.parlor, 1),
+        fmt(r.baseline, 1),
+        `${r.ratio.toFixed(2)}×`,
+        r.goal,
+        r.pass === undefined ? "" : r.pass ? "yes" : "NO",
+      ]),
     );
-    const file = writeResult({ name: "durable", startedAt, params: { ...opts, sliceSeconds: SLICE_S }, results: { commitUs, closed: closedRows, fixed: fixedRows, search: { ...search, withSearcher: { ...search.withSearcher, latency: search.withSearcher.latency.toJSON() }, without: { ...search.without, latency: search.without.latency.toJSON() } } }, ratios, notes });
+    const file = writeResult({
+      name: "durable",
+      startedAt,
+      params: { ...opts, sliceSeconds: SLICE_S },
+      results: {
+        commitUs,
+        closed: closedRows,
+        fixed: fixedRows,
+        search: {
+          ...search,
+          withSearcher: { ...search.withSearcher, latency: search.withSearcher.latency.toJSON() },
+          without: { ...search.without, latency: search.without.latency.toJSON() },
+        },
+      },
+      ratios,
+      notes,
+    });
     console.log(`\n${notes.join("\n")}\nwrote ${path.relative(process.cwd(), file)}`);
     if (opts["cpu-prof"]) console.log(`\nCPU profile, group commit synchronous=${DEFAULT_SYNC}:\n${summarizeProfile(PROF_DIR, 25)}`);
   } finally {

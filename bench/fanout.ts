@@ -71,8 +71,10 @@ async function waitForDeliveries(receivers: Worker[], expected: number, maxMs: n
     const got = sum(await Promise.all(receivers.map(async (r) => (await r.call<{ received: number }>("peek")).received)));
     if (got >= expected) return;
     // Nothing new for a while: whatever is missing is not coming.
-    if (got !== last) (last = got), (stableSince = nowMs());
-    else if (nowMs() - stableSince > 1000) return;
+    if (got !== last) {
+      last = got;
+      stableSince = nowMs();
+    } else if (nowMs() - stableSince > 1000) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -105,12 +107,27 @@ async function setupRig(kind: ServerKind): Promise<Rig> {
     const tokens = (n: number, prefix: string) => (kind === "parlor" ? mintTokens(server.secret, n, prefix) : undefined);
     const perProc = Math.ceil(opts.receivers / receivers.length);
     const joined = await Promise.all(
-      receivers.map((r, i) => r.call<{ connected: number; firstError?: string }>("connect", { url: server.url, tokens: tokens(perProc, `r${i}_`), count: perProc, room: ROOM, listen: true })),
+      receivers.map((r, i) =>
+        r.call<{ connected: number; firstError?: string }>("connect", {
+          url: server.url,
+          tokens: tokens(perProc, `r${i}_`),
+          count: perProc,
+          room: ROOM,
+          listen: true,
+        }),
+      ),
     );
-    const sent = await senders.call<{ connected: number; firstError?: string }>("connect", { url: server.url, tokens: tokens(opts.senders, "s"), count: opts.senders, room: ROOM });
+    const sent = await senders.call<{ connected: number; firstError?: string }>("connect", {
+      url: server.url,
+      tokens: tokens(opts.senders, "s"),
+      count: opts.senders,
+      room: ROOM,
+    });
     rig.receiverCount = sum(joined.map((j) => j.connected));
     if (rig.receiverCount !== perProc * receivers.length || sent.connected !== opts.senders) {
-      throw new Error(`${kind}: ${rig.receiverCount} receivers and ${sent.connected} senders connected (${joined[0].firstError ?? sent.firstError})`);
+      throw new Error(
+        `${kind}: ${rig.receiverCount} receivers and ${sent.connected} senders connected (${joined[0].firstError ?? sent.firstError})`,
+      );
     }
     // Warm up (JIT, SQLite pages) and forget what it measured.
     await senders.call("send", { room: ROOM, rate: opts["start-rate"], durationMs: 1000 });
@@ -127,10 +144,16 @@ async function runStep(rig: Rig, rate: number): Promise<Step> {
   const { server, receivers, senders, receiverCount } = rig;
   const cpu0 = server.cpuMs();
   const t0 = nowMs();
-  const s = await senders.call<{ acked: number; errors: number; ackLatency: HistogramData }>("send", { room: ROOM, rate, durationMs: opts["step-ms"] });
+  const s = await senders.call<{ acked: number; errors: number; ackLatency: HistogramData }>("send", {
+    room: ROOM,
+    rate,
+    durationMs: opts["step-ms"],
+  });
   const expected = s.acked * receiverCount;
   await waitForDeliveries(receivers, expected, opts["drain-ms"]);
-  const parts = await Promise.all(receivers.map((r) => r.call<{ received: number; latency: HistogramData; lastArrival: number; cpuMs: number }>("collect")));
+  const parts = await Promise.all(
+    receivers.map((r) => r.call<{ received: number; latency: HistogramData; lastArrival: number; cpuMs: number }>("collect")),
+  );
   server.assertAlive();
   const cpu = server.cpuMs() - cpu0;
   const elapsed = nowMs() - t0;
@@ -183,7 +206,9 @@ function resultOf(rig: Rig): KindResult {
 async function main() {
   const startedAt = new Date().toISOString();
   const kinds: ServerKind[] = opts.only ? [opts.only as ServerKind] : ["bare", "parlor"];
-  console.log(`fanout: 1 room, ${opts.receivers} receivers in ${opts["receiver-procs"]} processes, ${opts.senders} senders; ${opts["step-ms"]} ms steps from ${opts["start-rate"]} sends/s ×${opts.factor}`);
+  console.log(
+    `fanout: 1 room, ${opts.receivers} receivers in ${opts["receiver-procs"]} processes, ${opts.senders} senders; ${opts["step-ms"]} ms steps from ${opts["start-rate"]} sends/s ×${opts.factor}`,
+  );
   // Both servers are up together and take turns step by step (alternating who goes first), so a
   // neighbour's load on this shared machine falls on both alike. An idle rig costs next to nothing.
   const rigs: Rig[] = [];
@@ -213,7 +238,19 @@ async function main() {
   printTable(
     ["server", "sends/s", "offered/s", "delivered/s", "p50 ms", "p99 ms", "ack p50 ms", "cpu µs/msg", "server cpu", "recv cpu", "kept up"],
     results.flatMap((r) =>
-      r.steps.map((s) => [r.kind, fmt(s.rate), fmt(s.offered), fmt(s.deliveredPerSec), fmt(s.p50, 1), fmt(s.p99, 1), fmt(s.ackP50, 1), fmt(s.cpuPerK, 1), `${fmt(s.serverCpuPct)}%`, `${fmt(s.receiverCpuPct)}%`, s.behind ? "no" : s.retried ? "yes (2nd try)" : "yes"]),
+      r.steps.map((s) => [
+        r.kind,
+        fmt(s.rate),
+        fmt(s.offered),
+        fmt(s.deliveredPerSec),
+        fmt(s.p50, 1),
+        fmt(s.p99, 1),
+        fmt(s.ackP50, 1),
+        fmt(s.cpuPerK, 1),
+        `${fmt(s.serverCpuPct)}%`,
+        `${fmt(s.receiverCpuPct)}%`,
+        s.behind ? "no" : s.retried ? "yes (2nd try)" : "yes",
+      ]),
     ),
   );
   const by = (k: ServerKind) => results.find((r) => r.kind === k);
@@ -234,7 +271,13 @@ async function main() {
     console.log("");
     printTable(
       ["metric", "parlor", "bare", "ratio", "goal"],
-      ratios.map((r) => [r.metric, fmt(r.parlor, 1), fmt(r.baseline, 1), `${fmt(r.ratio, 2)}×`, r.goal ? `${r.goal} ${r.pass ? "✓" : "✗"}` : ""]),
+      ratios.map((r) => [
+        r.metric,
+        fmt(r.parlor, 1),
+        fmt(r.baseline, 1),
+        `${fmt(r.ratio, 2)}×`,
+        r.goal ? `${r.goal} ${r.pass ? "✓" : "✗"}` : "",
+      ]),
     );
   }
   for (const r of results) if (r.profile) console.log(`\n${r.kind} CPU profile (self time):\n${r.profile}`);

@@ -25,7 +25,13 @@ const GOAL_DELTA_RATIO = 0.25;
 
 type Rates = ReturnType<typeof summarize>["exact"];
 const kind = (r: Rates) =>
-  r && { clients: r.clients, deltasPerSec: r.deltasPerSec.mean, deltaBytesPerSec: r.deltaBytesPerSec.mean, allBytesPerSec: r.totalBytesPerSec.mean, deltaToSnapshotRatio: r.deltaToSnapshotRatio };
+  r && {
+    clients: r.clients,
+    deltasPerSec: r.deltasPerSec.mean,
+    deltaBytesPerSec: r.deltaBytesPerSec.mean,
+    allBytesPerSec: r.totalBytesPerSec.mean,
+    deltaToSnapshotRatio: r.deltaToSnapshotRatio,
+  };
 /** No clients of a kind: nothing measured, so no pass. */
 const ratioOf = (r: Rates) => r?.deltaToSnapshotRatio ?? Infinity;
 
@@ -36,16 +42,26 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { games: { type: "string", default: "50" }, players: { type: "string", default: "8" }, seconds: { type: "string", default: "20" } },
+    options: {
+      games: { type: "string", default: "50" },
+      players: { type: "string", default: "8" },
+      seconds: { type: "string", default: "20" },
+    },
   });
   const opts = { games: Number(values.games), players: Number(values.players), seconds: Number(values.seconds) };
   // Whatever goes wrong, the benchmark ends by itself.
-  setTimeout(() => {
-    console.error("bench:game: giving up (took far longer than planned)");
-    process.exit(1);
-  }, (opts.seconds + 120) * 1000).unref();
+  setTimeout(
+    () => {
+      console.error("bench:game: giving up (took far longer than planned)");
+      process.exit(1);
+    },
+    (opts.seconds + 120) * 1000,
+  ).unref();
 
-  const server = fork(path.join(__dirname, "game-server.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const server = fork(path.join(__dirname, "game-server.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const nextMessage = <T>(type: string) =>
     new Promise<T>((resolve, reject) => {
       const onMessage = (msg: { type?: string }) => {
@@ -138,9 +154,19 @@ async function main(): Promise<void> {
     console.log(rows.map(([k, val, note]) => `${k.padEnd(w)}  ${val.padStart(v)}  ${note}`).join("\n"));
 
     // The runner's summary (bench/run.ts) reads these.
-    const ratios: Ratio[] = [ratio(`tick p99 ms (budget ${GOAL_TICK_P99_MS} ms)`, result.server.tickP99Ms, GOAL_TICK_P99_MS, { atMost: 1 })];
-    for (const [label, r] of [["exact", clients.exact], ["extrapolated", clients.extrapolated]] as const) {
-      if (r) ratios.push(ratio(`delta vs snapshot-every-tick bytes/s per client, ${label}`, r.deltaBytesPerSec.mean, r.snapshotBytesPerSec.mean, { atMost: GOAL_DELTA_RATIO }));
+    const ratios: Ratio[] = [
+      ratio(`tick p99 ms (budget ${GOAL_TICK_P99_MS} ms)`, result.server.tickP99Ms, GOAL_TICK_P99_MS, { atMost: 1 }),
+    ];
+    for (const [label, r] of [
+      ["exact", clients.exact],
+      ["extrapolated", clients.extrapolated],
+    ] as const) {
+      if (r)
+        ratios.push(
+          ratio(`delta vs snapshot-every-tick bytes/s per client, ${label}`, r.deltaBytesPerSec.mean, r.snapshotBytesPerSec.mean, {
+            atMost: GOAL_DELTA_RATIO,
+          }),
+        );
     }
     const out = path.join(__dirname, "results", "game.json");
     fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -29,7 +29,10 @@ const ROOT = path.resolve(__dirname, "..");
 
 function runOne(name: string, timeoutS: number): Promise<Omit<Outcome, "ratios">> {
   const started = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, `${name}.ts`)], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, `${name}.ts`)], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -75,7 +78,15 @@ async function main() {
     outcomes.map((o) => [o.name, o.status === "missing" ? "not in this checkout" : o.status, o.status === "missing" ? "" : fmt(o.seconds)]),
   );
   const rows = outcomes.flatMap((o) =>
-    o.ratios.map((r) => [o.name, r.metric, fmt(r.parlor, 1), fmt(r.baseline, 1), `${fmt(r.ratio, 2)}×`, r.goal ?? "", r.pass === undefined ? "" : r.pass ? "✓" : "✗"]),
+    o.ratios.map((r) => [
+      o.name,
+      r.metric,
+      fmt(r.parlor, 1),
+      fmt(r.baseline, 1),
+      `${fmt(r.ratio, 2)}×`,
+      r.goal ?? "",
+      r.pass === undefined ? "" : r.pass ? "✓" : "✗",
+    ]),
   );
   if (rows.length) {
     console.log("");

@@ -13,7 +13,16 @@
  */
 import { parseArgs } from "node:util";
 import { io, type Socket } from "socket.io-client";
-import type { Ack, Direction, GameClientToServerEvents, GameDelta, GameJoinData, GameServerToClientEvents, GameSummary, Snapshot } from "../server/protocol";
+import type {
+  Ack,
+  Direction,
+  GameClientToServerEvents,
+  GameDelta,
+  GameJoinData,
+  GameServerToClientEvents,
+  GameSummary,
+  Snapshot,
+} from "../server/protocol";
 import { applyDelta, fromSnapshot, toSnapshot, type SyncState } from "../static/game-sync";
 
 type GameSocket = Socket<GameServerToClientEvents, GameClientToServerEvents>;
@@ -78,7 +87,12 @@ class Bot {
 
   async connect(url: string): Promise<void> {
     // forceNew: one engine per bot, so the bytes counted are this client's own.
-    const socket: GameSocket = io(`${url}/game`, { auth: { token: this.token }, transports: ["websocket"], reconnection: false, forceNew: true });
+    const socket: GameSocket = io(`${url}/game`, {
+      auth: { token: this.token },
+      transports: ["websocket"],
+      reconnection: false,
+      forceNew: true,
+    });
     this.socket = socket;
     socket.io.on("open", () => socket.io.engine.on("packet", (packet) => this.count(packet.data)));
     socket.on("game:state", (snapshot) => this.reset(snapshot));
@@ -90,7 +104,9 @@ class Bot {
   }
 
   async join(gameId: string): Promise<void> {
-    const res = (await this.socket.timeout(10_000).emitWithAck("game:join", { gameId, extrapolate: this.stats.extrapolate })) as Ack<GameJoinData>;
+    const res = (await this.socket
+      .timeout(10_000)
+      .emitWithAck("game:join", { gameId, extrapolate: this.stats.extrapolate })) as Ack<GameJoinData>;
     if (!res.ok) throw new Error(`${this.name}: game:join ${res.error.code} ${res.error.message}`);
     this.stats.gameId = gameId;
     this.reset(res.data.state);
@@ -150,7 +166,11 @@ class Bot {
 }
 
 async function createSession(url: string, name: string): Promise<string> {
-  const res = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  const res = await fetch(`${url}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
   if (res.status === 429) {
     // Every bot signs in from this one address: the server's per-address session limit applies.
     throw new Error(`POST /api/session: 429 (session limit per address): start the server with PARLOR_SESSION_RATE=10000 for bots`);
@@ -180,7 +200,9 @@ export async function runBots(opts: BotOptions): Promise<BotReport> {
           return bot;
         }),
       );
-      const created = (await seats[0].socket.timeout(10_000).emitWithAck("game:create", { name: `bots ${g}`, maxPlayers: Math.max(2, opts.players) })) as Ack<{ game: GameSummary }>;
+      const created = (await seats[0].socket
+        .timeout(10_000)
+        .emitWithAck("game:create", { name: `bots ${g}`, maxPlayers: Math.max(2, opts.players) })) as Ack<{ game: GameSummary }>;
       if (!created.ok) throw new Error(`game:create ${created.error.code} ${created.error.message}`);
       await Promise.all(seats.map((bot) => bot.join(created.data.game.id)));
     }
@@ -191,7 +213,14 @@ export async function runBots(opts: BotOptions): Promise<BotReport> {
     for (const bot of bots) bot.stop();
     const seconds = (performance.now() - started) / 1000;
     await opts.onWindowEnd?.();
-    await Promise.all(bots.map((bot) => bot.socket.timeout(5000).emitWithAck("game:leave", {}).catch(() => undefined)));
+    await Promise.all(
+      bots.map((bot) =>
+        bot.socket
+          .timeout(5000)
+          .emitWithAck("game:leave", {})
+          .catch(() => undefined),
+      ),
+    );
     return { seconds, clients: bots.map((b) => b.stats) };
   } finally {
     for (const bot of bots) bot.close();
@@ -236,20 +265,29 @@ export function formatReport(report: BotReport): string {
   const s = summarize(report);
   const row = (label: string, d: number, db: number, tb: number, sb: number) =>
     `${label.padEnd(22)}${d.toFixed(1).padStart(10)}${Math.round(db).toString().padStart(14)}${Math.round(tb).toString().padStart(14)}${Math.round(sb).toString().padStart(16)}`;
-  const lines = [`${"client".padEnd(22)}${"deltas/s".padStart(10)}${"delta B/s".padStart(14)}${"all B/s".padStart(14)}${"snapshot B/s".padStart(16)}`];
+  const lines = [
+    `${"client".padEnd(22)}${"deltas/s".padStart(10)}${"delta B/s".padStart(14)}${"all B/s".padStart(14)}${"snapshot B/s".padStart(16)}`,
+  ];
   if (report.clients.length <= 16) {
     for (const c of report.clients) {
       const label = `${c.name}${c.extrapolate ? " (extr.)" : ""}`;
       lines.push(row(label, c.deltas / s.seconds, c.deltaBytes / s.seconds, c.totalBytes / s.seconds, c.snapshotBytes / s.seconds));
     }
   }
-  for (const [kind, r] of [["exact", s.exact], ["extrapolated", s.extrapolated]] as const) {
+  for (const [kind, r] of [
+    ["exact", s.exact],
+    ["extrapolated", s.extrapolated],
+  ] as const) {
     if (!r) continue;
     lines.push(row(`${kind} (mean)`, r.deltasPerSec.mean, r.deltaBytesPerSec.mean, r.totalBytesPerSec.mean, r.snapshotBytesPerSec.mean));
   }
   lines.push(`${s.clients} clients, ${s.seconds.toFixed(1)} s`);
-  for (const [kind, r] of [["exact", s.exact], ["extrapolated", s.extrapolated]] as const) {
-    if (r) lines.push(`${kind} deltas (${r.clients} clients) are ${(r.deltaToSnapshotRatio * 100).toFixed(1)}% of full snapshots every tick`);
+  for (const [kind, r] of [
+    ["exact", s.exact],
+    ["extrapolated", s.extrapolated],
+  ] as const) {
+    if (r)
+      lines.push(`${kind} deltas (${r.clients} clients) are ${(r.deltaToSnapshotRatio * 100).toFixed(1)}% of full snapshots every tick`);
   }
   return lines.join("\n");
 }
@@ -266,13 +304,23 @@ async function main(): Promise<void> {
   });
   const extrapolate = values.extrapolate as ExtrapolateMode;
   if (!EXTRAPOLATE_MODES.includes(extrapolate)) throw new Error(`--extrapolate takes ${EXTRAPOLATE_MODES.join(", ")}`);
-  const opts = { url: values.url, games: Number(values.games), players: Number(values.players), seconds: Number(values.seconds), extrapolate };
-  if (![opts.games, opts.players, opts.seconds].every((n) => Number.isFinite(n) && n > 0)) throw new Error("--games, --players and --seconds take positive numbers");
+  const opts = {
+    url: values.url,
+    games: Number(values.games),
+    players: Number(values.players),
+    seconds: Number(values.seconds),
+    extrapolate,
+  };
+  if (![opts.games, opts.players, opts.seconds].every((n) => Number.isFinite(n) && n > 0))
+    throw new Error("--games, --players and --seconds take positive numbers");
   // A stuck connection must not keep the script alive: it stops by itself whatever happens.
-  setTimeout(() => {
-    console.error("bots: giving up (the run took far longer than --seconds)");
-    process.exit(1);
-  }, (opts.seconds + 60) * 1000).unref();
+  setTimeout(
+    () => {
+      console.error("bots: giving up (the run took far longer than --seconds)");
+      process.exit(1);
+    },
+    (opts.seconds + 60) * 1000,
+  ).unref();
   console.log(`bots: ${opts.games} games × ${opts.players} players for ${opts.seconds} s against ${opts.url}`);
   const report = await runBots({ ...opts, onReady: () => console.log("bots: everyone is seated, playing…") });
   console.log(formatReport(report));

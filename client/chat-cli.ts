@@ -6,7 +6,7 @@
  */
 import readline from "node:readline";
 import { parseArgs } from "node:util";
-import { connectParlor, ParlorError, type DirectMessage, type Message, type Parlor, type User } from "./sdk";
+import { connectParlor, ParlorError, type DirectMessage, type Message, type User } from "./sdk";
 
 export interface ChatOptions {
   url: string;
@@ -35,7 +35,6 @@ const HELP = [
  * character is shown escaped, as `\n`, `\x1b`, `\u202e`: visible, on the
  * sender's own line.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 const escapeChar = (c: string) => {

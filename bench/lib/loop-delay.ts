@@ -34,7 +34,11 @@ async function snapshot(server: ServerProcess, file: string): Promise<LoopDelay>
 }
 
 /** Runs `load` and returns its result with the server's event-loop delay during it (ms). */
-export async function measureLoopDelay<T>(server: ServerProcess, file: string, load: () => Promise<T>): Promise<{ result: T; delay: LoopDelay }> {
+export async function measureLoopDelay<T>(
+  server: ServerProcess,
+  file: string,
+  load: () => Promise<T>,
+): Promise<{ result: T; delay: LoopDelay }> {
   await snapshot(server, file);
   const result = await load();
   return { result, delay: await snapshot(server, file) };

@@ -83,7 +83,7 @@ export function serve(handlers: Record<string, (req: Record<string, any>) => unk
       if (!handler) throw new Error(`no handler for ${req.type}`);
       process.send!({ id: req.id, ok: true, result: (await handler(req)) ?? null } satisfies Response);
     } catch (err) {
-      process.send!({ id: req.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies Response);
+      process.send!({ id: req.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies Response);
     }
   });
 }

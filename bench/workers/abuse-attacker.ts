@@ -14,9 +14,17 @@ interface Raw {
   emit(event: string, payload?: unknown, ack?: boolean): Promise<unknown> | undefined;
 }
 
-function open(url: string, nsp: string, auth: Record<string, unknown>, opts: { headers?: Record<string, string>; answerPings?: boolean } = {}): Promise<Raw> {
+function open(
+  url: string,
+  nsp: string,
+  auth: Record<string, unknown>,
+  opts: { headers?: Record<string, string>; answerPings?: boolean } = {},
+): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false, headers: opts.headers ?? {} });
+    const ws = new WebSocket(`${url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`, {
+      perMessageDeflate: false,
+      headers: opts.headers ?? {},
+    });
     const pending = new Map<number, (v: unknown) => void>();
     let next = 0;
     const raw: Raw = {

@@ -62,7 +62,14 @@ serve({
   collect() {
     const cpu = process.cpuUsage(cpuMark);
     cpuMark = process.cpuUsage();
-    const out = { received, latency: latency.toJSON(), firstArrival, lastArrival, cpuMs: (cpu.user + cpu.system) / 1000, connected: sockets.filter((s) => s.connected).length };
+    const out = {
+      received,
+      latency: latency.toJSON(),
+      firstArrival,
+      lastArrival,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      connected: sockets.filter((s) => s.connected).length,
+    };
     received = 0;
     firstArrival = 0;
     lastArrival = 0;
@@ -96,8 +103,13 @@ serve({
             .emitWithAck("message:send", { room, text: `${at} ${sent}`, clientId: `${process.pid}-${at}-${sent}` }, ackTimeoutMs)
             .then((res) => {
               const ack = res as { ok: boolean; error?: { code: string } };
-              if (ack.ok) (acked++, ackLatency.add(nowMs() - at));
-              else (errors++, (firstError ??= ack.error?.code));
+              if (ack.ok) {
+                acked++;
+                ackLatency.add(nowMs() - at);
+              } else {
+                errors++;
+                firstError ??= ack.error?.code;
+              }
             })
             .catch((err: Error) => (errors++, (firstError ??= err.message)));
         }

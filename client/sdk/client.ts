@@ -5,7 +5,16 @@
  * message once however it arrived.
  */
 import { io, type Socket } from "socket.io-client";
-import type { Ack, ChatClientToServerEvents, ChatServerToClientEvents, DirectMessage, Message, RoomJoinData, SearchResult, User } from "../../server/protocol";
+import type {
+  Ack,
+  ChatClientToServerEvents,
+  ChatServerToClientEvents,
+  DirectMessage,
+  Message,
+  RoomJoinData,
+  SearchResult,
+  User,
+} from "../../server/protocol";
 
 export type { ParlorClientOptions, ParlorEvents } from "./types";
 import { TypedEmitter } from "./emitter";
@@ -92,7 +101,9 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
       const onConnect = () => (cleanup(), resolve());
       const onError = (err: Error & { data?: { code?: string; message?: string } }) => {
         // Refused by the server's middleware (bad token, origin): retrying cannot help.
-        if (err.data?.code) (cleanup(), reject(new ParlorError(err.data.code as ParlorError["code"], err.data.message ?? err.message)));
+        if (!err.data?.code) return;
+        cleanup();
+        reject(new ParlorError(err.data.code as ParlorError["code"], err.data.message ?? err.message));
       };
       const cleanup = () => (this.socket.off("connect", onConnect), this.socket.off("connect_error", onError));
       this.socket.on("connect", onConnect);
@@ -227,7 +238,9 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
     if (this.closed) throw new ParlorError("CLOSED", "the client is closed");
     if (!this.isReady && opts.waitReady !== false) await this.ready.wait(this.ackTimeoutMs, `not connected within ${this.ackTimeoutMs} ms`);
     // The event maps type every call site above; Socket.IO's types cannot follow a generic event name.
-    const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as { emitWithAck(ev: E, p: ChatPayload<E>): Promise<Ack<ChatAckData<E>>> };
+    const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as {
+      emitWithAck(ev: E, p: ChatPayload<E>): Promise<Ack<ChatAckData<E>>>;
+    };
     let ack: Ack<ChatAckData<E>>;
     try {
       ack = await timed.emitWithAck(event, payload);
@@ -288,10 +301,15 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
       if (this.closed) return;
       this.emit("disconnect", { reason });
       // Socket.IO does not retry after a server-side disconnect (e.g. a restart); we do.
-      if (reason === "io server disconnect") this.sleeps.sleep(1000).then(() => this.socket.connect(), () => undefined);
+      if (reason === "io server disconnect")
+        this.sleeps.sleep(1000).then(
+          () => this.socket.connect(),
+          () => undefined,
+        );
     });
     this.socket.on("connect_error", (err: Error & { data?: { code?: string; message?: string } }) => {
-      if (everConnected && err.data?.code) this.emit("error", new ParlorError(err.data.code as ParlorError["code"], err.data.message ?? err.message));
+      if (everConnected && err.data?.code)
+        this.emit("error", new ParlorError(err.data.code as ParlorError["code"], err.data.message ?? err.message));
     });
     this.socket.on("message:new", (m) => this.rooms.received(m));
     this.socket.on("dm:new", (m) => this.emit("dm", m));

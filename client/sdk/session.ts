@@ -30,9 +30,9 @@ export async function createSession(url: string, name: string, timeoutMs = 10_00
     throw new ParlorError("CONNECT_FAILED", `cannot reach ${url}: ${(err as Error).message}`);
   }
   const body = (await res.json().catch(() => undefined)) as
-    | (ParlorSession & { error?: { code?: string; message?: string; details?: unknown } })
-    | undefined;
-  if (res.status === 201 && body && typeof body.token === "string") return { token: body.token, user: body.user, expiresAt: body.expiresAt };
+    (ParlorSession & { error?: { code?: string; message?: string; details?: unknown } }) | undefined;
+  if (res.status === 201 && body && typeof body.token === "string")
+    return { token: body.token, user: body.user, expiresAt: body.expiresAt };
   const error = body?.error;
   const code = typeof error?.code === "string" ? (error.code as ParlorError["code"]) : "INTERNAL";
   throw new ParlorError(code, error?.message ?? `POST /api/session answered HTTP ${res.status}`, error?.details);

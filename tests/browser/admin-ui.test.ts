@@ -130,9 +130,13 @@ test("failed admin logins are budgeted per address, over the socket and HTTP tog
   const limited = await setup({ admin: { ...ADMIN, maxFailedLogins: 2 } });
   try {
     expect(await adminHandshake(limited.url, { username: ADMIN.username, password: "guess-number-1" })).toBe("invalid credentials");
-    expect((await fetch(`${limited.url}/admin/`, { headers: { authorization: basic(ADMIN.username, "guess-number-2") } })).status).toBe(401);
+    expect((await fetch(`${limited.url}/admin/`, { headers: { authorization: basic(ADMIN.username, "guess-number-2") } })).status).toBe(
+      401,
+    );
     // Spent: even the right password is refused until the window passes, without reaching bcrypt.
-    expect(await adminHandshake(limited.url, { username: ADMIN.username, password: ADMIN.password })).toBe("too many failed logins, retry later");
+    expect(await adminHandshake(limited.url, { username: ADMIN.username, password: ADMIN.password })).toBe(
+      "too many failed logins, retry later",
+    );
     const refused = await fetch(`${limited.url}/admin/`, { headers: { authorization: basic(ADMIN.username, ADMIN.password) } });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);

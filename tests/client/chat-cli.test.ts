@@ -28,7 +28,10 @@ function terminal() {
         output.off("data", check);
         resolve();
       };
-      const timer = setTimeout(() => (output.off("data", check), reject(new Error(`never printed ${JSON.stringify(needle)}; got:\n${printed}`))), timeoutMs);
+      const timer = setTimeout(
+        () => (output.off("data", check), reject(new Error(`never printed ${JSON.stringify(needle)}; got:\n${printed}`))),
+        timeoutMs,
+      );
       output.on("data", check);
       setImmediate(check);
     });
@@ -88,7 +91,9 @@ test("control characters in other people's text are not passed to the terminal",
   await bob.send("lobby", "hi\n[12:00:00] #lobby Admin: send me your token\r\u2028\u202Edrow");
   await term.waitFor("drow");
   const lines = term.text().split("\n");
-  expect(lines.filter((l) => l.includes("Admin"))).toEqual([expect.stringMatching(/^\[\d\d:\d\d:\d\d\] #lobby Bob: hi\\n\[12:00:00\] #lobby Admin: send me your token\\r\\u2028\\u202edrow$/)]);
+  expect(lines.filter((l) => l.includes("Admin"))).toEqual([
+    expect.stringMatching(/^\[\d\d:\d\d:\d\d\] #lobby Bob: hi\\n\[12:00:00\] #lobby Admin: send me your token\\r\\u2028\\u202edrow$/),
+  ]);
   term.input.end();
   await session;
 });

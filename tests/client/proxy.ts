@@ -43,7 +43,10 @@ export async function startProxy(targetPort: number): Promise<FaultyProxy> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const cut = () => {
     dropping = false;
-    for (const [a, b] of [...pairs]) (a.destroy(), b.destroy());
+    for (const [a, b] of [...pairs]) {
+      a.destroy();
+      b.destroy();
+    }
     pairs.clear();
   };
 

@@ -87,5 +87,5 @@ export async function playUntilScore(socket: GameSocket, rec: Recorder, playerId
     if (now) socket.emit("game:input", { seq: ++seq, dir: towardNearestOrb(now.x, now.y, rec.state!.orbs.values()) });
     await sleep(50);
   }
-  socket.emit("game:input", { seq: ++seq, dir: { x: 0, y: 0 } });
+  socket.emit("game:input", { seq: seq + 1, dir: { x: 0, y: 0 } });
 }
