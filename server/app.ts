@@ -12,11 +12,9 @@ import { knownUsers } from "./auth/known-users";
 import { resolveSecret } from "./auth/secret";
 import { createTokenSigner } from "./auth/tokens";
 import type { Config } from "./config";
-import { openPresence } from "./cluster/presence";
 import { connectRedis } from "./cluster/redis";
 import type { ChatContext } from "./features/context";
-import type { Presence } from "./features/presence/types";
-import { systemEvents, type SystemContext } from "./features/system";
+import type { SystemContext } from "./features/system/context";
 import { createExpressApp } from "./http/express-app";
 import { docsRouter } from "./http/docs";
 import { healthRouter } from "./http/health";
@@ -26,12 +24,16 @@ import { sessionRouter } from "./http/session";
 import { createLogger, type Logger } from "./logger";
 import type { User } from "./protocol";
 import { tokenAuth, tokenExpiryAdmission } from "./realtime/auth";
-import { attachChat } from "./realtime/chat-namespace";
-import { attachGame } from "./realtime/game-namespace";
 import { refuseMsgpackBundle } from "./realtime/client-bundles";
+import { attachChat, chatPresenceChanges } from "./namespaces/chat";
+import { attachGame } from "./namespaces/game";
 import { attachRoot } from "./namespaces/root";
+import { attachSystem } from "./namespaces/system";
+import { openPresence } from "./presence/open";
+import type { Presence } from "./presence/types";
 import type { GameContext, GameManager } from "./features/game";
-import { REFUSAL_LOG_WINDOW_MS, registerEvents, type RegistryHooks } from "./realtime/registry";
+import { REFUSAL_LOG_WINDOW_MS, type RegistryHooks } from "./realtime/registry";
+import type { ChatNamespace, GameNamespace, SystemNamespace } from "./realtime/typed-namespace";
 import { createEventBudgets } from "./security/event-budget";
 import { createSampledLog } from "./security/sampled-log";
 import { countConnections, countGameTicks, countStoredMessages, createMetrics, eventMetricsHooks, type ParlorMetrics } from "./metrics";
@@ -127,8 +129,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
   const tokenExpiry = tokenExpiryAdmission(log);
   const authOptions = { maxSocketsPerUser: config.limits.maxSocketsPerUser };
 
-  const chat = io.of("/chat");
-  const presence = await openPresence(chat, redis, { nodeId: config.nodeId, ttlMs: config.presenceTtlMs }, log).catch(async (err) => {
+  const chat: ChatNamespace = io.of("/chat");
+  const presence = await openPresence(redis, { nodeId: config.nodeId, ttlMs: config.presenceTtlMs }, log, chatPresenceChanges(chat)).catch(async (err) => {
     await store.close();
     await redis?.close();
     throw err;
@@ -143,7 +145,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
     track: drain.track,
   });
 
-  const gameNsp = io.of("/game");
+  const gameNsp: GameNamespace = io.of("/game");
   gameNsp.use(tokenAuth(signer, rememberUser, log, authOptions));
   const games = attachGame(gameNsp, {
     log,
@@ -166,14 +168,15 @@ export async function createParlor(config: Config): Promise<Parlor> {
   };
   // No user: every event (unknown ones too) is budgeted per connection and per client address.
   const systemHooks: RegistryHooks<SystemContext> = { ...hooks<SystemContext>("/system"), admit: [budgets.system], refusals };
-  io.of("/system").on("connection", (socket) => registerEvents(socket, systemEvents, systemCtx, log, systemHooks));
+  const system: SystemNamespace = io.of("/system");
+  attachSystem(system, systemCtx, log, systemHooks);
   // `io(url)` without a namespace lands here: answer, don't hang (its own budget, by address).
   attachRoot(io.of("/"), security.guard<undefined>("root"));
   refuseMsgpackBundle(httpServer);
   // After every other namespace exists, so the Admin UI sees them all.
   admin?.attach(io);
 
-  const namespaces = [chat, gameNsp, io.of("/system")];
+  const namespaces = [chat, gameNsp, system];
   for (const nsp of namespaces) countConnections(metrics, nsp);
   countGameTicks(metrics, games);
   log.info({ store: opened.kind, adapter: redis ? "redis" : "memory" }, "parlor ready");

@@ -4,6 +4,7 @@
  * connected clients before they are let go.
  */
 import type { Namespace, Server } from "socket.io";
+import type { Shutdown } from "./protocol";
 import { handshakeError } from "./realtime/auth";
 
 /** What clients are told, in `system:shutdown`: a reconnect after about this long reaches another node or this one restarted. */
@@ -87,13 +88,18 @@ export function refuseNewConnections(io: Server, namespaces: Namespace[]): void 
   }
 }
 
+/** A namespace whose contract has `system:shutdown` (every Parlor namespace: server/protocol/lifecycle.ts). */
+export interface ShutdownAnnouncer {
+  local: { emit(event: "system:shutdown", payload: Shutdown): boolean };
+}
+
 /**
  * Sends `system:shutdown` to this node's sockets only (`local`: with the
  * Redis adapter a plain emit would reach every node's clients).
  */
-export function announceShutdown(namespaces: Namespace[], reason: string): void {
-  const payload = { reason, reconnectAfterMs: RECONNECT_AFTER_MS };
-  for (const nsp of namespaces) (nsp.local.emit as (ev: string, ...args: unknown[]) => boolean)("system:shutdown", payload);
+export function announceShutdown(namespaces: readonly ShutdownAnnouncer[], reason: string): void {
+  const payload: Shutdown = { reason, reconnectAfterMs: RECONNECT_AFTER_MS };
+  for (const nsp of namespaces) nsp.local.emit("system:shutdown", payload);
 }
 
 /**

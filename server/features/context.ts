@@ -4,11 +4,12 @@
  * with a plain object.
  */
 import type { Logger } from "../logger";
-import type { ChatServerToClientEvents, User } from "../protocol";
+import type { Presence } from "../presence/types";
+import { type ChatContract, chatContract, type ChatServerToClientEvents, type User } from "../protocol";
 import type { Publisher } from "../realtime/publisher";
+import { eventDefiner } from "../realtime/registry";
 import type { MessageStore } from "../storage/types";
 import type { TypingCoalescer } from "./chat/typing-coalescer";
-import type { Presence } from "./presence/types";
 
 /** The per-user caps the `/chat` handlers enforce (from Config.limits). */
 export interface ChatLimits {
@@ -38,3 +39,6 @@ export interface ChatContext {
   /** Shared by every socket of the namespace: coalescing is per user and room. */
   typing: TypingCoalescer;
 }
+
+/** Declares a `/chat` event: its name must be in the chat contract, its handler returns that event's ack data. */
+export const defineChatEvent = eventDefiner<ChatContract, ChatContext>(chatContract);

@@ -1,28 +1,24 @@
 /**
  * The AsyncAPI 3 document of the Socket.IO protocol, generated from the
- * event registry: client payload schemas are the zod schemas the server
- * validates with (converted with `io: "input"`, what a client sends before
- * transforms), acks and server events come from asyncapi-models.ts.
+ * namespace contracts (server/protocol/): client payload schemas are the zod
+ * schemas the registry validates with (converted with `io: "input"`, what a
+ * client sends before transforms), acks and server events the contract's
+ * models (`io: "output"`), summaries the contract's.
  * Socket.IO's shape is mapped as: namespace = channel, event = message,
  * client event = `receive` operation, its ack = the operation's `reply`,
  * server event = `send` operation.
  */
 import { z } from "zod";
-import { ClientId, Empty, MessageText, UserName } from "../protocol";
-import type { EventDefinition } from "../realtime/registry";
-import { AckErrorModel, models } from "./asyncapi-models";
+import { AckErrorModel, ClientId, Empty, MessageText, models, type NamespaceContract, UserName } from "../protocol";
 
 export interface NamespaceDoc {
   /** e.g. "/chat" */
   namespace: string;
-  /** The events the registry serves in this namespace: each one is documented. */
-  events: readonly EventDefinition<any, any, any>[];
+  /** The namespace's contract: every client and server event, with its models and summary. */
+  contract: NamespaceContract;
   description?: string;
   /** Whether the handshake needs a session token. */
   auth?: boolean;
-  /** Per client event: a summary and, for events with an ack, the schema of its `data`. */
-  clientEvents?: Record<string, { summary: string; ack?: z.ZodType }>;
-  serverEvents?: Record<string, { summary: string; payload: z.ZodType }>;
 }
 
 /** docs/examples.json: per namespace, example payloads of client and server events and example acks. */
@@ -113,7 +109,7 @@ export interface BuildOptions {
  * Builds the AsyncAPI 3 document for `namespaces`.
  *
  * @example
- * const doc = buildAsyncApi([{ namespace: "/system", events: systemEvents }]);
+ * const doc = buildAsyncApi([{ namespace: "/system", contract: systemContract }]);
  * Object.keys(doc.channels); // ["system"]
  */
 export function buildAsyncApi(namespaces: readonly NamespaceDoc[], opts: BuildOptions = {}): AsyncApiDocument {
@@ -133,25 +129,23 @@ export function buildAsyncApi(namespaces: readonly NamespaceDoc[], opts: BuildOp
       return { $ref: `#/channels/${ch}/messages/${key}` };
     };
 
-    for (const def of ns.events) {
-      const doc = ns.clientEvents?.[def.event];
-      const example = examples?.client[def.event];
-      const key = `client.${messageKey(def.event)}`;
+    for (const [event, spec] of Object.entries(ns.contract.client)) {
+      const example = examples?.client[event];
+      const key = `client.${messageKey(event)}`;
       const request = addMessage(key, {
-        name: def.event,
-        title: def.event,
-        summary: doc?.summary ?? "",
-        payload: toJsonSchema(def.schema, "input"),
+        name: event,
+        title: event,
+        summary: spec.summary,
+        payload: toJsonSchema(spec.payload, "input"),
         ...(example && "payload" in example ? { examples: [{ name: "example", payload: example.payload }] } : {}),
       });
-      const operation: JsonSchema = { action: "receive", channel: chRef, title: def.event, summary: doc?.summary ?? "", messages: [request] };
-      // No doc: the registry still answers an ack if asked, with data of unspecified shape.
-      if (doc?.ack || !doc) {
+      const operation: JsonSchema = { action: "receive", channel: chRef, title: event, summary: spec.summary, messages: [request] };
+      if (spec.ack) {
         const reply = addMessage(`${key}.ack`, {
-          name: `${def.event} ack`,
-          title: `${def.event} ack`,
-          summary: `The ack of ${def.event}: { ok: true, data } or { ok: false, error }.`,
-          payload: ackEnvelope(doc?.ack ? toJsonSchema(doc.ack, "output") : {}),
+          name: `${event} ack`,
+          title: `${event} ack`,
+          summary: `The ack of ${event}: { ok: true, data } or { ok: false, error }.`,
+          payload: ackEnvelope(toJsonSchema(spec.ack, "output")),
           ...(example?.ack !== undefined ? { examples: [{ name: "example", payload: example.ack }] } : {}),
         });
         operation.reply = { channel: chRef, messages: [reply] };
@@ -159,7 +153,7 @@ export function buildAsyncApi(namespaces: readonly NamespaceDoc[], opts: BuildOp
       operations[`${ch}.${key}`] = operation;
     }
 
-    for (const [event, doc] of Object.entries(ns.serverEvents ?? {})) {
+    for (const [event, doc] of Object.entries(ns.contract.server)) {
       const example = examples?.server[event];
       const key = `server.${messageKey(event)}`;
       const message = addMessage(key, {

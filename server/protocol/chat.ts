@@ -1,10 +1,13 @@
 /**
- * The `/chat` namespace contract: payload schemas (the single source of the
- * payload types), ack data types and the typed event maps.
+ * The `/chat` namespace contract: one zod model per client payload, ack and
+ * server event, each with its summary. The event maps, the registry's
+ * validation, the handlers' types and `/asyncapi.json` all derive from it.
  */
 import { z } from "zod";
-import type { AckCallback, DirectMessage, Message, User } from "./common";
-import { ClientId, Empty, MessageText, RoomName } from "./common";
+import { ClientId, MessageText, RoomName } from "./common";
+import { type AckData, clientEvent, type ClientEvents, namespaceContract, serverEvent, type ServerEvents } from "./contract";
+import { authExpired, systemShutdown } from "./lifecycle";
+import { DirectMessageModel, MemberEventModel, MessageModel, RoomJoinDataModel, SearchResultModel, UserModel } from "./models";
 
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const UserId = z.string().min(1).max(64);
@@ -46,60 +49,80 @@ export const DmHistory = z.strictObject({
   limit: z.number().int().min(1).max(100).optional(),
 });
 
+const MessagePage = z.object({ messages: z.array(MessageModel), hasMore: z.boolean() });
+const DirectPage = z.object({ messages: z.array(DirectMessageModel), hasMore: z.boolean() });
+
+/** The `/chat` contract. */
+export const chatContract = namespaceContract({
+  client: {
+    "room:join": clientEvent({
+      summary:
+        "Join a room. Without sinceSeq: the last 50 messages; with it: every later message, oldest first, at most 500 (hasMore when more follow).",
+      payload: RoomJoin,
+      ack: RoomJoinDataModel,
+    }),
+    "room:leave": clientEvent({ summary: "Leave a room.", payload: RoomLeave, ack: z.object({ room: z.string() }) }),
+    "room:list": clientEvent({
+      summary: "Rooms with at least one member now, busiest first; at most limit (and PARLOR_MAX_LIST, default 100), hasMore when some were left out.",
+      payload: RoomList,
+      ack: z.object({ rooms: z.array(z.object({ room: z.string(), members: z.number().int() })), hasMore: z.boolean() }),
+    }),
+    "room:members": clientEvent({
+      summary: "The users in a room now.",
+      payload: RoomMembers,
+      ack: z.object({ room: z.string(), members: z.array(UserModel) }),
+    }),
+    "message:send": clientEvent({
+      summary:
+        "Store a message (durably, before the ack) and send it to the room. The same clientId returns the first message again: retries are safe. Members only (FORBIDDEN).",
+      payload: MessageSend,
+      ack: z.object({ message: MessageModel }),
+    }),
+    "message:history": clientEvent({
+      summary: "Older messages, oldest first (limit 1–100, default 50). Members only.",
+      payload: MessageHistory,
+      ack: MessagePage,
+    }),
+    "message:search": clientEvent({
+      summary: "Full-text search in one room (members only) or every room the user is in; best match first (limit 1–50, default 20).",
+      payload: MessageSearch,
+      ack: z.object({ results: z.array(SearchResultModel) }),
+    }),
+    typing: clientEvent({ summary: "Tell the others in the room whether this user is typing. No ack needed.", payload: Typing }),
+    "dm:send": clientEvent({
+      summary: "A direct message, stored before the ack, delivered to every socket of the recipient. NOT_FOUND for an unknown user id.",
+      payload: DmSend,
+      ack: z.object({ message: DirectMessageModel }),
+    }),
+    "dm:history": clientEvent({ summary: "Direct messages with one user, oldest first.", payload: DmHistory, ack: DirectPage }),
+  },
+  server: {
+    "message:new": serverEvent({
+      summary: "A new message, to every socket in the room except the sender's (it has the message in its ack).",
+      payload: MessageModel,
+    }),
+    "room:member-joined": serverEvent({ summary: "A user's first socket joined the room.", payload: MemberEventModel }),
+    "room:member-left": serverEvent({ summary: "A user's last socket left the room or disconnected.", payload: MemberEventModel }),
+    typing: serverEvent({
+      summary: "Someone else in the room started or stopped typing.",
+      payload: z.object({ room: z.string(), user: UserModel, typing: z.boolean() }),
+    }),
+    "dm:new": serverEvent({ summary: "A direct message, to the recipient's sockets and the sender's other sockets.", payload: DirectMessageModel }),
+    "system:shutdown": systemShutdown,
+    "auth:expired": authExpired,
+  },
+});
+export type ChatContract = typeof chatContract;
+
+/** Events a `/chat` client sends (Socket.IO's map, derived from the contract). */
+export type ChatClientToServerEvents = ClientEvents<ChatContract>;
+/** Events the server sends to `/chat` clients. */
+export type ChatServerToClientEvents = ServerEvents<ChatContract>;
+
 export type RoomJoinInput = z.input<typeof RoomJoin>;
 export type MessageSendInput = z.input<typeof MessageSend>;
 export type MessageHistoryInput = z.input<typeof MessageHistory>;
 export type MessageSearchInput = z.input<typeof MessageSearch>;
 export type DmSendInput = z.input<typeof DmSend>;
 export type DmHistoryInput = z.input<typeof DmHistory>;
-
-export interface RoomListData {
-  rooms: { room: string; members: number }[];
-  /** Addition: more rooms have members than the reply holds. */
-  hasMore: boolean;
-}
-
-export interface RoomJoinData {
-  room: string;
-  members: User[];
-  messages: Message[];
-  hasMore: boolean;
-}
-export interface SearchResult {
-  message: Message;
-  score: number;
-  /** Addition to PROTOCOL.md: the matching part of the text, matches wrapped in `[` `]`. */
-  snippet: string;
-}
-
-/** Events a `/chat` client sends. */
-export interface ChatClientToServerEvents {
-  "room:join": (payload: RoomJoinInput, ack: AckCallback<RoomJoinData>) => void;
-  "room:leave": (payload: z.input<typeof RoomLeave>, ack: AckCallback<{ room: string }>) => void;
-  "room:list": (payload: z.input<typeof RoomList>, ack: AckCallback<RoomListData>) => void;
-  "room:members": (payload: z.input<typeof RoomMembers>, ack: AckCallback<{ room: string; members: User[] }>) => void;
-  "message:send": (payload: MessageSendInput, ack: AckCallback<{ message: Message }>) => void;
-  "message:history": (payload: MessageHistoryInput, ack: AckCallback<{ messages: Message[]; hasMore: boolean }>) => void;
-  "message:search": (payload: MessageSearchInput, ack: AckCallback<{ results: SearchResult[] }>) => void;
-  typing: (payload: z.input<typeof Typing>) => void;
-  "dm:send": (payload: DmSendInput, ack: AckCallback<{ message: DirectMessage }>) => void;
-  "dm:history": (payload: DmHistoryInput, ack: AckCallback<{ messages: DirectMessage[]; hasMore: boolean }>) => void;
-}
-
-/** Events the server sends to `/chat` clients. */
-export interface ChatServerToClientEvents {
-  /** A new message, to every socket in the room except the sender's. */
-  "message:new": (message: Message) => void;
-  /** A user's first socket joined the room. */
-  "room:member-joined": (payload: { room: string; user: User }) => void;
-  /** A user's last socket left the room or disconnected. */
-  "room:member-left": (payload: { room: string; user: User }) => void;
-  /** Someone else in the room started or stopped typing. */
-  typing: (payload: { room: string; user: User; typing: boolean }) => void;
-  /** A direct message, to the recipient's sockets and the sender's other sockets. */
-  "dm:new": (message: DirectMessage) => void;
-  /** Addition: the server is shutting down; reconnect after `reconnectAfterMs`. */
-  "system:shutdown": (payload: { reason: string; reconnectAfterMs: number }) => void;
-  /** Addition (PROTOCOL v2): the socket's token expired; it is disconnected next. Reconnect with a new token. */
-  "auth:expired": (payload: Record<string, never>) => void;
-}
+export type RoomListData = AckData<ChatContract, "room:list">;

@@ -1,9 +1,11 @@
 /**
  * Shared pieces of the Parlor wire contract (see PROTOCOL.md): the ack shape,
- * the closed set of error codes and the types every namespace uses.
+ * the closed set of error codes and the field schemas every namespace uses.
+ * The entities (User, Message, …) are zod models in models.ts.
  * Imported by the server, by `client/` and by the tests.
  */
 import { z } from "zod";
+import type { AckError } from "./models";
 
 /** Every error code a client can see in `{ ok: false, error: { code } }`. */
 export const ERROR_CODES = [
@@ -19,41 +21,11 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export interface AckError {
-  code: ErrorCode;
-  message: string;
-  details?: unknown;
-}
-
 /** What the server passes to an ack callback, exactly once. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
 
 /** The callback a client passes as the last argument of an ack event. */
 export type AckCallback<T> = (response: Ack<T>) => void;
-
-export interface User {
-  id: string;
-  name: string;
-}
-
-export interface Message {
-  id: string;
-  room: string;
-  seq: number;
-  user: User;
-  text: string;
-  ts: number;
-  clientId?: string;
-}
-
-export interface DirectMessage {
-  id: string;
-  from: User;
-  to: User;
-  text: string;
-  ts: number;
-  clientId?: string;
-}
 
 /** Room names: lower-case, digits, `_` and `-`, 1–64 characters, starting with a letter or digit. */
 export const RoomName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "room must match ^[a-z0-9][a-z0-9_-]{0,63}$");

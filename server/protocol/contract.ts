@@ -39,7 +39,7 @@ export interface NamespaceContract {
 }
 
 /** Declares a client event; `ack` and `noPayload` are optional. */
-export function clientEvent<P extends z.ZodType, A extends z.ZodType | undefined = undefined, N extends boolean = false>(spec: {
+export function clientEvent<P extends z.ZodType, A extends z.ZodType | undefined = undefined, const N extends boolean = false>(spec: {
   summary: string;
   payload: P;
   ack?: A;

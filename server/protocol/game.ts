@@ -1,10 +1,13 @@
 /**
- * The `/game` namespace contract (Orbs): payload schemas (the single source of
- * the payload types), the world types, ack data types and the typed event maps.
+ * The `/game` namespace contract (Orbs): one zod model per client payload,
+ * ack and server event, each with its summary; the world types (Player,
+ * Snapshot, GameDelta, …) are the models in models.ts.
  */
 import { z } from "zod";
-import type { AckCallback } from "./common";
 import { Empty, UserName } from "./common";
+import { clientEvent, type ClientEvents, namespaceContract, serverEvent, type ServerEvents } from "./contract";
+import { authExpired, systemShutdown } from "./lifecycle";
+import { EmptyData, GameDeltaModel, GameJoinDataModel, GameOverModel, GameSummaryModel, SnapshotModel } from "./models";
 
 /** One axis of a direction: -1, 0 or 1. Clients send intent, never a position. */
 const Axis = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
@@ -40,106 +43,58 @@ export const GameInput = z.strictObject({
   dir: z.strictObject({ x: Axis, y: Axis }),
 });
 
+/** The `/game` contract. */
+export const gameContract = namespaceContract({
+  client: {
+    "game:list": clientEvent({
+      summary: "The games on this node, oldest first; at most limit (and PARLOR_MAX_LIST, default 100), hasMore when some were left out.",
+      payload: GameList,
+      ack: z.object({ games: z.array(GameSummaryModel), hasMore: z.boolean() }),
+    }),
+    "game:create": clientEvent({
+      summary: "Create a game (2–16 seats, default 8); join it with game:join.",
+      payload: GameCreate,
+      ack: z.object({ game: GameSummaryModel }),
+    }),
+    "game:join": clientEvent({
+      summary: "Take a seat (or resume one held for this user within 30 s) and get the full state. NOT_FOUND; CONFLICT when full.",
+      payload: GameJoin,
+      ack: GameJoinDataModel,
+    }),
+    "game:quickplay": clientEvent({
+      summary: "As game:join, in the open game with the most players and a free seat, or a new one.",
+      payload: GameQuickplay,
+      ack: GameJoinDataModel,
+    }),
+    "game:leave": clientEvent({ summary: "Give up the seat now.", payload: GameLeave, ack: EmptyData }),
+    "game:input": clientEvent({
+      summary: "Movement intent from the next tick on. No ack; at most 60 per second are applied, and a seq not above the last one is dropped.",
+      payload: GameInput,
+    }),
+  },
+  server: {
+    "game:state": serverEvent({
+      summary: "The full state: to a joining connection, and to the whole game when a new round starts.",
+      payload: SnapshotModel,
+    }),
+    "game:delta": serverEvent({
+      summary: "At 20 Hz, to each seated connection: only what changed since the previous tick.",
+      payload: GameDeltaModel,
+    }),
+    "game:over": serverEvent({ summary: "A player reached the winning score; a new round starts after 3 s.", payload: GameOverModel }),
+    "system:shutdown": systemShutdown,
+    "auth:expired": authExpired,
+  },
+});
+export type GameContract = typeof gameContract;
+
+/** Events a `/game` client sends (Socket.IO's map, derived from the contract). */
+export type GameClientToServerEvents = ClientEvents<GameContract>;
+/** Events the server sends to `/game` clients. */
+export type GameServerToClientEvents = ServerEvents<GameContract>;
+
 export type GameCreateInput = z.input<typeof GameCreate>;
 export type GameJoinInput = z.input<typeof GameJoin>;
 export type GameQuickplayInput = z.input<typeof GameQuickplay>;
 export type GameInputInput = z.input<typeof GameInput>;
 export type Direction = z.output<typeof GameInput>["dir"];
-
-export type GameStatus = "waiting" | "playing";
-
-export interface GameSummary {
-  id: string;
-  name: string;
-  /** Seats taken, including seats held for disconnected players. */
-  players: number;
-  maxPlayers: number;
-  /** "waiting" while fewer than two seats are taken. */
-  status: GameStatus;
-}
-
-/** A player as everyone sees it; velocity in world units per second. */
-export interface Player {
-  id: string;
-  name: string;
-  x: number;
-  y: number;
-  vx: number;
-  vy: number;
-  score: number;
-}
-
-export interface Orb {
-  id: string;
-  x: number;
-  y: number;
-}
-
-/** The full state of a game at the end of tick `tick`. */
-export interface Snapshot {
-  tick: number;
-  players: Player[];
-  orbs: Orb[];
-}
-
-/** A player whose position or velocity changed in the tick (with `extrapolate`: whose velocity changed, or a wall stopped it). */
-export type PlayerMove = Pick<Player, "id" | "x" | "y" | "vx" | "vy">;
-
-/**
- * What changed since the previous `game:delta` (or the join snapshot). Empty
- * arrays and an empty `scores` are left out. `ackSeq` is the `seq` of the
- * recipient's last applied `game:input` (0 before any).
- */
-export interface GameDelta {
-  tick: number;
-  joined?: Player[];
-  moved?: PlayerMove[];
-  left?: string[];
-  spawned?: Orb[];
-  removed?: string[];
-  scores?: Record<string, number>;
-  ackSeq: number;
-}
-
-export interface GameOver {
-  winner: Player;
-  scores: Record<string, number>;
-}
-
-export interface GameJoinData {
-  game: GameSummary;
-  playerId: string;
-  state: Snapshot;
-}
-
-type NoPayload = Record<string, never>;
-
-/** Events a `/game` client sends. */
-export interface GameClientToServerEvents {
-  /** Every game on this node. */
-  "game:list": (payload: z.input<typeof GameList>, ack: AckCallback<{ games: GameSummary[]; hasMore: boolean }>) => void;
-  /** Creates a game; join it with `game:join`. */
-  "game:create": (payload: GameCreateInput, ack: AckCallback<{ game: GameSummary }>) => void;
-  /** Takes a seat (leaving any other game this connection is in); NOT_FOUND, CONFLICT when full. */
-  "game:join": (payload: GameJoinInput, ack: AckCallback<GameJoinData>) => void;
-  /** As `game:join`, in the fullest open game or a new one. */
-  "game:quickplay": (payload: GameQuickplayInput, ack: AckCallback<GameJoinData>) => void;
-  /** Gives up the seat; the others see the player in `left`. */
-  "game:leave": (payload: NoPayload, ack: AckCallback<NoPayload>) => void;
-  /** Movement intent; no ack. Inputs over 60 per second, or with a `seq` not above the last one, are dropped. */
-  "game:input": (payload: GameInputInput) => void;
-}
-
-/** Events the server sends to `/game` clients. */
-export interface GameServerToClientEvents {
-  /** The full state: to a joining connection, and to the whole game when a new round starts. */
-  "game:state": (snapshot: Snapshot) => void;
-  /** Per tick (20 Hz), to each seated connection, only when something changed for it. */
-  "game:delta": (delta: GameDelta) => void;
-  /** To the whole game when a player reaches the winning score; a new round follows. */
-  "game:over": (payload: GameOver) => void;
-  /** Addition: the server is shutting down; reconnect after `reconnectAfterMs`. */
-  "system:shutdown": (payload: { reason: string; reconnectAfterMs: number }) => void;
-  /** Addition (PROTOCOL v2): the socket's token expired; it is disconnected next. Reconnect with a new token. */
-  "auth:expired": (payload: Record<string, never>) => void;
-}

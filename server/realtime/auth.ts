@@ -11,7 +11,8 @@
 import type { Socket } from "socket.io";
 import type { TokenSigner } from "../auth/tokens";
 import type { Logger } from "../logger";
-import type { AckError, ErrorCode, User } from "../protocol";
+import type { z } from "zod";
+import type { AckError, authExpired, ErrorCode, User } from "../protocol";
 import type { Admission } from "./registry";
 import { userRoom } from "./rooms";
 
@@ -77,17 +78,22 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const EXPIRED: AckError = { code: "UNAUTHORIZED", message: "token expired: reconnect with a new token" };
 
-function expire(socket: Socket, log: Logger): void {
+/** What expiry needs of a socket: any socket whose namespace's contract has `auth:expired` (server/protocol/lifecycle.ts). */
+type ExpiringSocket = Pick<Socket, "connected" | "id" | "nsp" | "data" | "disconnect" | "once"> & {
+  emit(event: "auth:expired", payload: z.output<typeof authExpired.payload>): boolean;
+};
+
+function expire(socket: ExpiringSocket, log: Logger): void {
   if (!socket.connected) return;
   log.info({ nsp: socket.nsp.name, socket: socket.id, user: (socket.data as Partial<SocketData>).user?.id }, "token expired: disconnecting");
   // The reason first (PROTOCOL v2 `auth:expired`), then the disconnect: the client
   // knows to get a new token instead of reconnecting with the old one.
-  (socket.emit as (event: string, ...args: unknown[]) => boolean)("auth:expired", {});
+  socket.emit("auth:expired", {});
   socket.disconnect(true);
 }
 
 /** Whether the socket's token has expired (a socket without an expiry, from before this check, counts as expired). */
-function isExpired(socket: Socket, now = Date.now()): boolean {
+function isExpired(socket: ExpiringSocket, now = Date.now()): boolean {
   const exp = (socket.data as Partial<SocketData>).exp;
   return typeof exp !== "number" || exp <= now;
 }
@@ -100,7 +106,7 @@ function isExpired(socket: Socket, now = Date.now()): boolean {
  * @example
  * nsp.on("connection", (socket) => { if (!enforceTokenExpiry(socket, log)) return; ... });
  */
-export function enforceTokenExpiry(socket: Socket, log: Logger): boolean {
+export function enforceTokenExpiry(socket: ExpiringSocket, log: Logger): boolean {
   if (isExpired(socket)) {
     // After this turn: the "connection" listeners of the namespace still run on a live socket.
     queueMicrotask(() => expire(socket, log));

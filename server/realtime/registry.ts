@@ -11,28 +11,73 @@ import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { AppError, toAckError } from "../errors";
 import type { Logger } from "../logger";
-import type { Ack, AckError } from "../protocol";
+import type { Ack, AckData, AckError, NamespaceContract, PayloadIn } from "../protocol";
 import { createSampledLog, type SampledLog } from "../security/sampled-log";
 
-export interface EventDefinition<Ctx, S extends z.ZodType = z.ZodType, R = unknown> {
-  event: string;
-  schema: S;
+/** The client events of contract `C`. */
+export type ClientEventName<C extends NamespaceContract> = keyof C["client"] & string;
+
+/** What a handler file declares: the event (a key of its namespace's contract) and its handler. */
+export interface EventSpec<C extends NamespaceContract, Ctx, E extends ClientEventName<C>> {
+  event: E;
   /**
    * Whether the event counts against the per-user rate limit (default true).
    * An event marked false must be covered by a cheap budget of its namespace
    * (`hooks.admit`), as `game:input` is: nothing is free.
    */
   rateLimited?: boolean;
-  handle(input: z.output<S>, ctx: Ctx): Promise<R> | R;
+  /** Gets the validated payload (the contract model's output); returns exactly the event's ack data. */
+  handle(input: PayloadIn<C, E>, ctx: Ctx): Promise<AckData<C, E>> | AckData<C, E>;
 }
 
-/** Declares one event; the input type comes from the schema. */
-export function defineEvent<Ctx, S extends z.ZodType, R>(def: EventDefinition<Ctx, S, R>): EventDefinition<Ctx, S, R> {
-  return def;
+/** One event of a namespace: its spec plus the contract's payload model, which the registry validates with. */
+export interface EventDefinition<C extends NamespaceContract, Ctx, E extends ClientEventName<C> = ClientEventName<C>> extends EventSpec<C, Ctx, E> {
+  readonly schema: C["client"][E]["payload"];
+}
+
+/**
+ * Declares one event of `contract`: `event` must be one of its client events,
+ * `handle` gets that event's payload and must return that event's ack data.
+ *
+ * @example
+ * const ping = defineEvent(systemContract, { event: "system:healthcheck", handle: () => ({ status: "healthy" as const }) });
+ */
+export function defineEvent<C extends NamespaceContract, Ctx, E extends ClientEventName<C>>(contract: C, spec: EventSpec<C, Ctx, E>): EventDefinition<C, Ctx, E> {
+  return { ...spec, schema: contract.client[spec.event].payload };
+}
+
+/**
+ * `defineEvent` bound to one namespace's contract and handler context: what
+ * a feature's handler files call.
+ *
+ * @example
+ * export const defineChatEvent = eventDefiner<ChatContract, ChatContext>(chatContract);
+ * export const typing = defineChatEvent({ event: "typing", async handle({ room, typing }, ctx) { ... } });
+ */
+export function eventDefiner<C extends NamespaceContract, Ctx>(contract: C) {
+  return <E extends ClientEventName<C>>(spec: EventSpec<C, Ctx, E>): EventDefinition<C, Ctx, E> => defineEvent(contract, spec);
+}
+
+/**
+ * Every client event of a contract, keyed by its name, with its definition.
+ * Leaving an event out, or filing a definition under another event's name,
+ * does not compile: a namespace serves its whole contract.
+ */
+export type NamespaceHandlers<C extends NamespaceContract, Ctx> = { readonly [E in ClientEventName<C>]: EventDefinition<C, Ctx, E> };
+
+/** A definition as the registry dispatches it at run time, by a name that arrived on the wire. */
+interface Dispatchable<Ctx> {
+  readonly event: string;
+  readonly schema: z.ZodType;
+  readonly rateLimited?: boolean;
+  handle(input: unknown, ctx: Ctx): unknown;
 }
 
 /** What a guard sees of an event; unknown events reach guards too, as `{ event: name }`. */
-export type GuardedEvent = Pick<EventDefinition<unknown>, "event" | "rateLimited">;
+export interface GuardedEvent {
+  readonly event: string;
+  readonly rateLimited?: boolean;
+}
 
 /**
  * Runs before validation and the handler; throwing an AppError rejects the
@@ -82,28 +127,28 @@ function refusalLog(hooks: object): SampledLog {
   return sampled;
 }
 
-/** Event name -> definition, built once per event list and shared by every socket (not a Map per connection). */
-const tables = new WeakMap<readonly EventDefinition<any, any, any>[], Map<string, EventDefinition<any, any, any>>>();
-function eventTable<Ctx>(events: readonly EventDefinition<Ctx, any, any>[]): Map<string, EventDefinition<Ctx, any, any>> {
-  let table = tables.get(events);
-  if (!table) tables.set(events, (table = new Map(events.map((e) => [e.event, e]))));
+/** Event name -> definition, built once per namespace and shared by every socket (not a Map per connection). */
+const tables = new WeakMap<object, Map<string, Dispatchable<never>>>();
+function eventTable<Ctx>(handlers: Readonly<Record<string, Dispatchable<Ctx>>>): Map<string, Dispatchable<Ctx>> {
+  let table = tables.get(handlers) as Map<string, Dispatchable<Ctx>> | undefined;
+  if (!table) tables.set(handlers, (table = new Map(Object.values(handlers).map((e) => [e.event, e]))));
   return table;
 }
 
 /**
- * Wires `events` to `socket`. `ctx` is built once per socket.
+ * Wires a namespace's `handlers` to `socket`. `ctx` is built once per socket.
  *
  * @example
- * registerEvents(socket, [healthcheck], ctx, log, {});
+ * registerEvents(socket, systemHandlers, ctx, log, {});
  */
-export function registerEvents<Ctx>(
+export function registerEvents<C extends NamespaceContract, Ctx>(
   socket: Socket,
-  events: readonly EventDefinition<Ctx, any, any>[],
+  handlers: NamespaceHandlers<C, Ctx>,
   ctx: Ctx,
   log: Logger,
   hooks: RegistryHooks<Ctx> = {},
 ): void {
-  const table = eventTable(events);
+  const table = eventTable<Ctx>(handlers);
   const admit = hooks.admit ?? [];
   const refusals = hooks.refusals ?? refusalLog(hooks);
   const who = () => {

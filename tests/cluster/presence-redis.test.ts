@@ -6,7 +6,7 @@
  * itself.
  */
 import { createClient } from "redis";
-import { createRedisPresence, type RedisPresence, type RedisPresenceOptions } from "../../server/features/presence/redis";
+import { createRedisPresence, type RedisPresence, type RedisPresenceOptions } from "../../server/presence/redis";
 import type { User } from "../../server/protocol";
 import { range } from "./support/clients";
 import { startRedis, type RedisServer } from "./support/redis";

@@ -1,26 +1,26 @@
 /**
- * /asyncapi.json and /docs: generated from the registry, complete, with
+ * /asyncapi.json and /docs: generated from the namespace contracts, complete, with
  * every $ref resolvable, and the README's examples (docs/examples.json)
  * accepted by the schemas the server really validates with.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { gameEvents } from "../../server/features/game";
-import { systemEvents } from "../../server/features/system";
 import { type AsyncApiDocument, buildAsyncApi, type NamespaceDoc } from "../../server/http/asyncapi";
 import { parlorNamespaces } from "../../server/http/asyncapi-namespaces";
 import { docsRouter, loadExamples } from "../../server/http/docs";
 import { createExpressApp } from "../../server/http/express-app";
 import { createLogger } from "../../server/logger";
-import { chatNamespaceEvents } from "../../server/realtime/chat-namespace";
-import { defineEvent } from "../../server/realtime/registry";
-import { RoomJoin } from "../../server/protocol";
+import { chatHandlers } from "../../server/namespaces/chat";
+import { gameHandlers } from "../../server/namespaces/game";
+import { systemHandlers } from "../../server/namespaces/system";
+import { clientEvent, namespaceContract, RoomJoin } from "../../server/protocol";
 import { setup, type TestServer } from "../helpers";
 
+/** What the registry serves in each namespace: the documented events must be exactly these. */
 const registered: [string, { event: string }[]][] = [
-  ["/chat", chatNamespaceEvents],
-  ["/game", gameEvents],
-  ["/system", systemEvents],
+  ["/chat", Object.values(chatHandlers)],
+  ["/game", Object.values(gameHandlers)],
+  ["/system", Object.values(systemHandlers)],
 ];
 const examples = loadExamples()!;
 
@@ -86,16 +86,16 @@ describe("README examples (docs/examples.json)", () => {
 
   test.each(parlorNamespaces.map((ns) => [ns.namespace, ns] as const))("%s: every event has an example", (namespace, ns) => {
     const ex = examples[namespace];
-    expect(Object.keys(ex.client).sort()).toEqual(ns.events.map((e) => e.event).sort());
-    expect(Object.keys(ex.server).sort()).toEqual(Object.keys(ns.serverEvents ?? {}).sort());
+    expect(Object.keys(ex.client).sort()).toEqual(Object.keys(ns.contract.client).sort());
+    expect(Object.keys(ex.server).sort()).toEqual(Object.keys(ns.contract.server).sort());
   });
 
   const clientCases = Object.entries(examples).flatMap(([ns, ex]) => Object.entries(ex.client).map(([event, e]) => [ns, event, e] as const));
   test.each(clientCases)("%s %s: the payload passes the server's schema and the ack matches its type", (namespace, event, example) => {
     const ns = docsByNamespace.get(namespace)!;
-    const def = ns.events.find((e) => e.event === event)!;
-    expect(def.schema.safeParse(example.payload).error).toBeUndefined();
-    const ackSchema = ns.clientEvents?.[event]?.ack;
+    const spec = ns.contract.client[event];
+    expect(spec.payload.safeParse(example.payload).error).toBeUndefined();
+    const ackSchema = spec.ack;
     if (ackSchema) {
       expect(example.ack).toMatchObject({ ok: true });
       expect(ackSchema.safeParse((example.ack as { data: unknown }).data).error).toBeUndefined();
@@ -104,16 +104,17 @@ describe("README examples (docs/examples.json)", () => {
 
   const serverCases = Object.entries(examples).flatMap(([ns, ex]) => Object.entries(ex.server).map(([event, e]) => [ns, event, e] as const));
   test.each(serverCases)("%s %s: the server event example matches its type", (namespace, event, example) => {
-    const schema = docsByNamespace.get(namespace)!.serverEvents![event].payload;
+    const schema = docsByNamespace.get(namespace)!.contract.server[event].payload;
     expect(schema.safeParse(example.payload).error).toBeUndefined();
   });
 });
 
-test("a namespace given only { namespace, events } is documented with an unspecified ack", () => {
-  const ping = defineEvent({ event: "ping:me", schema: RoomJoin, handle: () => ({}) });
-  const doc = buildAsyncApi([{ namespace: "/extra", events: [ping] }]);
+test("a namespace given only { namespace, contract } is documented from the contract alone", () => {
+  const contract = namespaceContract({ client: { "ping:me": clientEvent({ summary: "Ping.", payload: RoomJoin }) }, server: {} });
+  const doc = buildAsyncApi([{ namespace: "/extra", contract }]);
   expect(doc.channels.extra.address).toBe("/extra");
-  expect(doc.operations["extra.client.ping_me"]).toMatchObject({ action: "receive", title: "ping:me", reply: expect.any(Object) });
+  expect(doc.operations["extra.client.ping_me"]).toMatchObject({ action: "receive", title: "ping:me", summary: "Ping." });
+  expect(doc.operations["extra.client.ping_me"].reply).toBeUndefined();
   expect(doc.components.messages["extra.client.ping_me"].payload).toMatchObject({ type: "object", required: ["room"] });
 });
 
@@ -121,7 +122,7 @@ test("/docs escapes whatever the document holds", async () => {
   const evil: NamespaceDoc = {
     namespace: "/x",
     description: `<img src=x onerror="alert(1)">`,
-    events: [defineEvent({ event: "<script>alert(1)</script>", schema: RoomJoin, handle: () => ({}) })],
+    contract: namespaceContract({ client: { "<script>alert(1)</script>": clientEvent({ summary: "<b>x</b>", payload: RoomJoin }) }, server: {} }),
   };
   const app = createExpressApp([docsRouter([evil], undefined)], createLogger("silent", "test"));
   const server = http.createServer(app);

@@ -1,20 +1,17 @@
-import { MessageSend } from "../../protocol";
 import { chatRoom } from "../../realtime/rooms";
-import { defineEvent } from "../../realtime/registry";
-import type { ChatContext } from "../context";
-import { requireMember } from "./membership";
+import { defineChatEvent } from "../context";
+import { requireMember } from "../rooms/membership";
 
 /**
  * `message:send`: stored durably before the ack. A retry with the same
  * `clientId` gets the first message back and broadcasts nothing new.
  */
-export const sendMessage = defineEvent({
+export const sendMessage = defineChatEvent({
   event: "message:send",
-  schema: MessageSend,
-  async handle({ room, text, clientId }, ctx: ChatContext) {
+  async handle({ room, text, clientId }, ctx) {
     await requireMember(room, ctx);
     const { message, created } = await ctx.store.appendMessage({ room, user: ctx.user, text, clientId });
-    if (created) ctx.publish.toRoom(chatRoom(room), "message:new", message, { exceptSender: true });
+    if (created) ctx.publish.toRoom(chatRoom(room), { exceptSender: true }).emit("message:new", message);
     return { message };
   },
 });

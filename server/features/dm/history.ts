@@ -1,14 +1,11 @@
-import { DmHistory } from "../../protocol";
-import { defineEvent } from "../../realtime/registry";
-import type { ChatContext } from "../context";
+import { defineChatEvent } from "../context";
 
 export const DEFAULT_DM_LIMIT = 50;
 
 /** `dm:history`: the conversation with one user before `before` (ms), oldest first. */
-export const directHistory = defineEvent({
+export const directHistory = defineChatEvent({
   event: "dm:history",
-  schema: DmHistory,
-  async handle({ with: other, before, limit }, ctx: ChatContext) {
+  async handle({ with: other, before, limit }, ctx) {
     const page = await ctx.store.directHistory(ctx.user.id, other, before, limit ?? DEFAULT_DM_LIMIT);
     return { messages: page.items, hasMore: page.hasMore };
   },

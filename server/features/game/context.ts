@@ -4,7 +4,8 @@
  * its transport, so handlers can be called with a plain object in tests.
  */
 import type { Logger } from "../../logger";
-import type { User } from "../../protocol";
+import { type GameContract, gameContract, type User } from "../../protocol";
+import { eventDefiner } from "../../realtime/registry";
 import type { GameManager } from "./manager";
 import type { GameConnection } from "./transport";
 
@@ -16,3 +17,6 @@ export interface GameContext {
   /** Most games in a `game:list` reply (PARLOR_MAX_LIST). */
   maxListItems: number;
 }
+
+/** Declares a `/game` event: its name must be in the game contract, its handler returns that event's ack data. */
+export const defineGameEvent = eventDefiner<GameContract, GameContext>(gameContract);

@@ -1,14 +1,11 @@
-import { GameCreate, type GameSummary } from "../../protocol";
-import { defineEvent } from "../../realtime/registry";
-import type { GameContext } from "./context";
+import { defineGameEvent } from "./context";
 
 /**
  * `game:create`: a new game. The creator is not seated: creating and joining
  * stay two steps so a lobby can set up games for others. A user with
  * PARLOR_MAX_GAMES_PER_USER open games gets CONFLICT (reason "too_many_games").
  */
-export const createGame = defineEvent({
+export const createGame = defineGameEvent({
   event: "game:create",
-  schema: GameCreate,
-  handle: (input, ctx: GameContext): { game: GameSummary } => ({ game: ctx.games.create(input, {}, ctx.user.id).summary() }),
+  handle: (input, ctx) => ({ game: ctx.games.create(input, {}, ctx.user.id).summary() }),
 });

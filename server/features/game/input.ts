@@ -1,6 +1,4 @@
-import { GameInput } from "../../protocol";
-import { defineEvent } from "../../realtime/registry";
-import type { GameContext } from "./context";
+import { defineGameEvent } from "./context";
 
 /**
  * `game:input`: movement intent, applied at the next tick. It stays out of the
@@ -9,12 +7,10 @@ import type { GameContext } from "./context";
  * before validation) drops the excess and cuts off a connection that keeps
  * flooding, and the game itself applies at most 60 per second.
  */
-export const gameInput = defineEvent({
+export const gameInput = defineGameEvent({
   event: "game:input",
-  schema: GameInput,
   rateLimited: false,
-  handle: ({ seq, dir }, ctx: GameContext): Record<string, never> => {
+  handle: ({ seq, dir }, ctx) => {
     ctx.games.input(ctx.connection, seq, dir);
-    return {};
   },
 });

@@ -1,6 +1,4 @@
-import { GameJoin, type GameJoinData } from "../../protocol";
-import { defineEvent } from "../../realtime/registry";
-import type { GameContext } from "./context";
+import { defineGameEvent } from "./context";
 
 /**
  * `game:join`: a seat in the game, or the seat still held for this user
@@ -8,8 +6,7 @@ import type { GameContext } from "./context";
  * deltas apply to; NOT_FOUND, CONFLICT when full. `extrapolate: true`
  * (addition) asks for the smaller deltas of a dead-reckoning client.
  */
-export const joinGame = defineEvent({
+export const joinGame = defineGameEvent({
   event: "game:join",
-  schema: GameJoin,
-  handle: ({ gameId, extrapolate }, ctx: GameContext): GameJoinData => ctx.games.join(gameId, ctx.user, ctx.connection, { extrapolate }),
+  handle: ({ gameId, extrapolate }, ctx) => ctx.games.join(gameId, ctx.user, ctx.connection, { extrapolate }),
 });

@@ -1,12 +1,9 @@
-import { GameLeave } from "../../protocol";
-import { defineEvent } from "../../realtime/registry";
-import type { GameContext } from "./context";
+import { defineGameEvent } from "./context";
 
 /** `game:leave`: frees the seat now (no reservation). Leaving when not in a game is a no-op. */
-export const leaveGame = defineEvent({
+export const leaveGame = defineGameEvent({
   event: "game:leave",
-  schema: GameLeave,
-  handle: (_input, ctx: GameContext): Record<string, never> => {
+  handle: (_input, ctx) => {
     ctx.games.leave(ctx.connection);
     return {};
   },

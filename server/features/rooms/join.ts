@@ -1,26 +1,8 @@
-import { AppError } from "../../errors";
-import { RoomJoin, type RoomJoinData } from "../../protocol";
-import { chatRoom } from "../../realtime/rooms";
-import { defineEvent } from "../../realtime/registry";
-import type { ChatContext } from "../context";
+import { defineChatEvent } from "../context";
+import { enterRoom } from "./membership";
 
 export const RECENT_ON_JOIN = 50;
 export const MAX_SINCE_ON_JOIN = 500;
-
-/**
- * Refuses a room the user is not in yet once they are in `maxRoomsPerUser`
- * rooms (on any of their sockets): each room costs a presence entry, and a
- * search over every joined room grows with their number (33,000 rooms used to
- * make `message:search` fail INTERNAL).
- */
-async function assertRoomAllowed(room: string, ctx: ChatContext): Promise<void> {
-  const rooms = await ctx.presence.roomsOf(ctx.user.id);
-  if (rooms.length < ctx.limits.maxRoomsPerUser || rooms.includes(room)) return;
-  throw new AppError("CONFLICT", `at most ${ctx.limits.maxRoomsPerUser} rooms per user: leave one first`, {
-    reason: "too_many_rooms",
-    limit: ctx.limits.maxRoomsPerUser,
-  });
-}
 
 /**
  * `room:join`: the connection starts receiving the room's events *before* the
@@ -30,30 +12,20 @@ async function assertRoomAllowed(room: string, ctx: ChatContext): Promise<void> 
  * error) is undone: the connection is left outside the room, as it was, and
  * nobody was told it joined.
  */
-export const joinRoom = defineEvent({
+export const joinRoom = defineChatEvent({
   event: "room:join",
-  schema: RoomJoin,
-  async handle({ room, sinceSeq }, ctx: ChatContext): Promise<RoomJoinData> {
-    const wasIn = ctx.connection.rooms().includes(room);
-    if (!wasIn) await assertRoomAllowed(room, ctx);
-    ctx.connection.join(room);
-    let added = false;
+  async handle({ room, sinceSeq }, ctx) {
+    const entry = await enterRoom(room, ctx);
     try {
-      const first = await ctx.presence.add(room, ctx.user, ctx.connection.id);
-      added = !wasIn;
       const page =
         sinceSeq === undefined
           ? await ctx.store.recentMessages(room, RECENT_ON_JOIN)
           : await ctx.store.messagesSince(room, sinceSeq, MAX_SINCE_ON_JOIN);
       const members = await ctx.presence.members(room);
-      if (first) ctx.publish.toRoom(chatRoom(room), "room:member-joined", { room, user: ctx.user }, { exceptSender: true });
+      entry.announce();
       return { room, members, messages: page.items, hasMore: page.hasMore };
     } catch (err) {
-      if (!wasIn) {
-        ctx.connection.leave(room);
-        // member-joined was not sent, so no member-left either.
-        if (added) await ctx.presence.remove(room, ctx.user.id, ctx.connection.id).catch((e) => ctx.log.error({ err: e, room }, "undoing a failed join failed"));
-      }
+      await entry.undo();
       throw err;
     }
   },

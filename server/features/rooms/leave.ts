@@ -1,14 +1,11 @@
-import { RoomLeave } from "../../protocol";
-import { defineEvent } from "../../realtime/registry";
-import type { ChatContext } from "../context";
-import { leaveRoom as leave } from "./leave-all";
+import { defineChatEvent } from "../context";
+import { exitRoom } from "./membership";
 
 /** `room:leave`: idempotent; leaving a room one is not in answers ok. */
-export const leaveRoom = defineEvent({
+export const leaveRoom = defineChatEvent({
   event: "room:leave",
-  schema: RoomLeave,
-  async handle({ room }, ctx: ChatContext) {
-    await leave(room, ctx);
+  async handle({ room }, ctx) {
+    await exitRoom(room, ctx);
     return { room };
   },
 });

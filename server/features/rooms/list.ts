@@ -1,16 +1,13 @@
-import { RoomList, type RoomListData } from "../../protocol";
-import { defineEvent } from "../../realtime/registry";
-import type { ChatContext } from "../context";
+import { defineChatEvent } from "../context";
 
 /**
  * `room:list`: rooms with at least one member now, busiest first; at most
  * `limit` of them (addition; default and ceiling PARLOR_MAX_LIST), with
  * `hasMore` when some were left out.
  */
-export const listRooms = defineEvent({
+export const listRooms = defineChatEvent({
   event: "room:list",
-  schema: RoomList,
-  async handle({ limit }, ctx: ChatContext): Promise<RoomListData> {
+  async handle({ limit }, ctx) {
     const rooms = await ctx.presence.rooms();
     rooms.sort((a, b) => b.members - a.members || a.room.localeCompare(b.room));
     const max = Math.min(limit ?? ctx.limits.maxListItems, ctx.limits.maxListItems);

@@ -1,12 +1,9 @@
-import { RoomMembers } from "../../protocol";
-import { defineEvent } from "../../realtime/registry";
-import type { ChatContext } from "../context";
+import { defineChatEvent } from "../context";
 
 /** `room:members`: one entry per user in the room, however many tabs. */
-export const roomMembers = defineEvent({
+export const roomMembers = defineChatEvent({
   event: "room:members",
-  schema: RoomMembers,
-  async handle({ room }, ctx: ChatContext) {
+  async handle({ room }, ctx) {
     return { room, members: await ctx.presence.members(room) };
   },
 });

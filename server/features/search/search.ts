@@ -1,7 +1,5 @@
-import { MessageSearch } from "../../protocol";
-import { defineEvent } from "../../realtime/registry";
-import { requireMember } from "../chat/membership";
-import type { ChatContext } from "../context";
+import { defineChatEvent } from "../context";
+import { requireMember } from "../rooms/membership";
 import { oneAtATime } from "./in-flight";
 
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -22,10 +20,9 @@ export const DEFAULT_SEARCH_LIMIT = 20;
  * (RATE_LIMITED, message "search took too long; narrow the query",
  * `details.reason` "timeout").
  */
-export const searchMessages = defineEvent({
+export const searchMessages = defineChatEvent({
   event: "message:search",
-  schema: MessageSearch,
-  async handle({ q, room, limit }, ctx: ChatContext) {
+  async handle({ q, room, limit }, ctx) {
     if (room !== undefined) await requireMember(room, ctx);
     const rooms = room !== undefined ? [room] : await ctx.presence.roomsOf(ctx.user.id);
     return { results: await oneAtATime(ctx.store, ctx.user.id, () => ctx.store.search(q, rooms, limit ?? DEFAULT_SEARCH_LIMIT)) };

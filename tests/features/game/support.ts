@@ -3,7 +3,7 @@
  * a transport that records what the game sends instead of using sockets.
  */
 import type { Clock, TimerHandle } from "../../../server/features/game/clock";
-import type { GameEvent, GamePayload, GameTransport } from "../../../server/features/game/transport";
+import type { GameEmitter, GameEvent, GamePayload, GameTransport } from "../../../server/features/game/transport";
 import type { GameConnection } from "../../../server/features/game";
 
 interface Timer {
@@ -78,12 +78,21 @@ export class RecordingTransport implements GameTransport {
     this.groups.get(gameId)?.delete(connectionId);
   }
 
-  toGame<K extends GameEvent>(gameId: string, event: K, payload: GamePayload<K>): void {
-    for (const id of this.groups.get(gameId) ?? []) this.sent.push({ to: id, event, payload });
+  toGame(gameId: string): GameEmitter {
+    return this.recorder(() => this.groups.get(gameId) ?? []);
   }
 
-  toConnection<K extends GameEvent>(connectionId: string, event: K, payload: GamePayload<K>): void {
-    this.sent.push({ to: connectionId, event, payload });
+  toConnection(connectionId: string): GameEmitter {
+    return this.recorder(() => [connectionId]);
+  }
+
+  private recorder(to: () => Iterable<string>): GameEmitter {
+    return {
+      emit: (event, ...[payload]) => {
+        for (const id of to()) this.sent.push({ to: id, event, payload });
+        return true;
+      },
+    };
   }
 
   /** Payloads of `event` sent to `connectionId`, in order. */

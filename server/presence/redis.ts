@@ -18,8 +18,8 @@
  * - `alive:<node>`     heartbeat, expires after the TTL
  * - `nodes`            set of node ids that may hold entries
  */
-import type { User } from "../../protocol";
-import { luaScript, type RedisClient } from "../../cluster/redis";
+import type { User } from "../protocol";
+import { luaScript, type RedisClient } from "../cluster/redis";
 import type { Presence } from "./types";
 
 /** Removes one socket entry; returns the user JSON when it was the user's last socket in the room. */
@@ -103,7 +103,7 @@ export interface RedisPresence extends Presence {
 /**
  * @example
  * const presence = await createRedisPresence({ client: redis.client, nodeId: "a", ttlMs: 15_000,
- *   onExpired: (left) => left.forEach(({ room, user }) => chat.to(chatRoom(room)).emit("room:member-left", { room, user })) });
+ *   onExpired: (left) => announceLeft(left) });
  */
 export async function createRedisPresence(opts: RedisPresenceOptions): Promise<RedisPresence> {
   const { client, nodeId, ttlMs } = opts;

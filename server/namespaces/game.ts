@@ -4,12 +4,29 @@
  * each seated socket on its own because each carries that player's `ackSeq`.
  * A lost connection keeps its seat for the reservation time.
  */
-import type { Namespace } from "socket.io";
-import { gameEvents, GameManager, type GameConnection, type GameContext, type GameOptions, type GameTransport } from "../features/game";
+import { GameManager, type GameConnection, type GameContext, type GameOptions, type GameTransport } from "../features/game";
+import { createGame } from "../features/game/create";
+import { gameInput } from "../features/game/input";
+import { joinGame } from "../features/game/join";
+import { leaveGame } from "../features/game/leave";
+import { listGames } from "../features/game/list";
+import { quickplay } from "../features/game/quickplay";
 import type { Logger } from "../logger";
-import { enforceTokenExpiry } from "./auth";
-import { registerEvents, type RegistryHooks } from "./registry";
-import { gameRoom } from "./rooms";
+import type { GameContract } from "../protocol";
+import { enforceTokenExpiry } from "../realtime/auth";
+import { registerEvents, type NamespaceHandlers, type RegistryHooks } from "../realtime/registry";
+import { gameRoom } from "../realtime/rooms";
+import type { GameNamespace } from "../realtime/typed-namespace";
+
+/** Every `/game` client event and its definition (the contract's events, all of them: checked by the compiler). */
+export const gameHandlers: NamespaceHandlers<GameContract, GameContext> = {
+  "game:list": listGames,
+  "game:create": createGame,
+  "game:join": joinGame,
+  "game:quickplay": quickplay,
+  "game:leave": leaveGame,
+  "game:input": gameInput,
+};
 
 export interface GameDeps {
   log: Logger;
@@ -20,19 +37,14 @@ export interface GameDeps {
   limits?: { maxGamesPerUser: number; maxListItems: number };
 }
 
-type Emit = (event: string, ...args: unknown[]) => boolean;
-
 /** The game transport over a namespace: Socket.IO rooms for games, direct emits for one connection. */
-export function namespaceTransport(nsp: Namespace): GameTransport {
+export function namespaceTransport(nsp: GameNamespace): GameTransport {
   return {
     join: (connectionId, gameId) => void nsp.sockets.get(connectionId)?.join(gameRoom(gameId)),
     leave: (connectionId, gameId) => void nsp.sockets.get(connectionId)?.leave(gameRoom(gameId)),
-    toGame: (gameId, event, payload) => void (nsp.to(gameRoom(gameId)).emit as Emit)(event, payload),
-    toConnection(connectionId, event, payload) {
-      // The per-tick hot path: a local socket lookup instead of an adapter broadcast.
-      const socket = nsp.sockets.get(connectionId);
-      if (socket) (socket.emit as Emit)(event, payload);
-    },
+    toGame: (gameId) => nsp.to(gameRoom(gameId)),
+    // The per-tick hot path: a local socket lookup instead of an adapter broadcast.
+    toConnection: (connectionId) => nsp.sockets.get(connectionId),
   };
 }
 
@@ -41,11 +53,11 @@ export function namespaceTransport(nsp: Namespace): GameTransport {
  * and instrumentation).
  *
  * @example
- * const nsp = io.of("/game");
+ * const nsp: GameNamespace = io.of("/game");
  * nsp.use(tokenAuth(signer, rememberUser));
  * const games = attachGame(nsp, { log });
  */
-export function attachGame(nsp: Namespace, deps: GameDeps): GameManager {
+export function attachGame(nsp: GameNamespace, deps: GameDeps): GameManager {
   const games = new GameManager({
     transport: namespaceTransport(nsp),
     options: deps.options,
@@ -58,7 +70,7 @@ export function attachGame(nsp: Namespace, deps: GameDeps): GameManager {
     if (!enforceTokenExpiry(socket, deps.log)) return;
     const connection: GameConnection = { id: socket.id };
     const ctx: GameContext = { user: socket.data.user, connection, games, log: deps.log, maxListItems };
-    registerEvents(socket, gameEvents, ctx, deps.log, deps.hooks);
+    registerEvents(socket, gameHandlers, ctx, deps.log, deps.hooks);
     socket.on("disconnect", () => games.disconnect(connection));
   });
   return games;

@@ -1,5 +1,5 @@
 /** Single-node presence kept in memory (the default; in-process adapter). */
-import type { User } from "../../protocol";
+import type { User } from "../protocol";
 import type { Presence } from "./types";
 
 interface Member {

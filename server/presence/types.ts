@@ -2,7 +2,7 @@
  * Presence: who is in which chat room, per user (not per tab). Async so a
  * cluster-wide implementation (Redis) can stand behind the same interface.
  */
-import type { User } from "../../protocol";
+import type { User } from "../protocol";
 
 export interface Presence {
   /** Records that `socketId` of `user` is in `room`; true when it is the user's first socket there. */

@@ -1,3 +1,0 @@
-import { searchMessages } from "./search";
-
-export const searchEvents = [searchMessages];

@@ -1,0 +1,113 @@
+/**
+ * `/chat`: token auth (installed by the app), then the rooms, chat, search
+ * and DM features through the registry. Membership (features/rooms/membership.ts)
+ * owns what happens to rooms on disconnect and on recovery.
+ */
+import { sendMessage } from "../features/chat/send";
+import { messageHistory } from "../features/chat/history";
+import { typing } from "../features/chat/typing";
+import { typingCoalescer } from "../features/chat/typing-coalescer";
+import type { ChatContext, ChatLimits } from "../features/context";
+import { directHistory } from "../features/dm/history";
+import { sendDirect } from "../features/dm/send";
+import { joinRoom } from "../features/rooms/join";
+import { leaveRoom } from "../features/rooms/leave";
+import { listRooms } from "../features/rooms/list";
+import { roomMembers } from "../features/rooms/members";
+import { disconnectFromRooms, presenceAnnouncements, restoreRooms } from "../features/rooms/membership";
+import { searchMessages } from "../features/search/search";
+import type { Logger } from "../logger";
+import type { PresenceChanges } from "../presence/open";
+import type { Presence } from "../presence/types";
+import type { ChatContract } from "../protocol";
+import { enforceTokenExpiry } from "../realtime/auth";
+import { namespacePublisher, socketPublisher } from "../realtime/publisher";
+import { registerEvents, type NamespaceHandlers, type RegistryHooks } from "../realtime/registry";
+import { chatRoom, chatRoomName } from "../realtime/rooms";
+import type { ChatNamespace } from "../realtime/typed-namespace";
+import type { MessageStore } from "../storage/types";
+
+/** Every `/chat` client event and its definition (the contract's events, all of them: checked by the compiler). */
+export const chatHandlers: NamespaceHandlers<ChatContract, ChatContext> = {
+  "room:join": joinRoom,
+  "room:leave": leaveRoom,
+  "room:list": listRooms,
+  "room:members": roomMembers,
+  "message:send": sendMessage,
+  "message:history": messageHistory,
+  "message:search": searchMessages,
+  typing,
+  "dm:send": sendDirect,
+  "dm:history": directHistory,
+};
+
+export interface ChatDeps {
+  store: MessageStore;
+  presence: Presence;
+  log: Logger;
+  hooks: RegistryHooks<ChatContext>;
+  limits: ChatLimits & { typingCoalesceMs: number };
+  /** Hands background work (disconnect cleanup) to graceful shutdown, which waits for it. */
+  track?(work: Promise<unknown>): void;
+}
+
+/**
+ * What presence reports on its own (cluster), announced by membership in `/chat`.
+ *
+ * @example
+ * const presence = await openPresence(redis, opts, log, chatPresenceChanges(chat));
+ */
+export function chatPresenceChanges(nsp: ChatNamespace): PresenceChanges {
+  return presenceAnnouncements(namespacePublisher(nsp));
+}
+
+export function attachChat(nsp: ChatNamespace, deps: ChatDeps): void {
+  // Presence cleanup still running, by socket id. A recovered socket has the
+  // same id and waits for it, so the removal can never land after the re-add.
+  const cleanups = new Map<string, Promise<void>>();
+  const typingRelay = typingCoalescer(deps.limits.typingCoalesceMs);
+  const limits: ChatLimits = { maxRoomsPerUser: deps.limits.maxRoomsPerUser, maxListItems: deps.limits.maxListItems };
+  nsp.on("connection", (socket) => {
+    // A recovered socket skipped the token check: one whose token expired goes now.
+    if (!enforceTokenExpiry(socket, deps.log)) return;
+    // Every line about this connection carries its socket and user id.
+    const log = deps.log.child({ socket: socket.id, user: socket.data.user.id });
+    if (log.isLevelEnabled("debug")) {
+      // Only then: a listener per connection is memory every idle socket pays for.
+      log.debug({ recovered: socket.recovered, transport: socket.conn.transport.name }, "chat connected");
+      socket.once("disconnect", (reason) => log.debug({ reason }, "chat disconnected"));
+    }
+    const ctx: ChatContext = {
+      user: socket.data.user,
+      connection: {
+        id: socket.id,
+        join: (room) => void socket.join(chatRoom(room)),
+        leave: (room) => void socket.leave(chatRoom(room)),
+        rooms: () => [...socket.rooms].map(chatRoomName).filter((r): r is string => r !== undefined),
+      },
+      store: deps.store,
+      presence: deps.presence,
+      publish: socketPublisher(nsp, socket),
+      log,
+      limits,
+      typing: typingRelay,
+    };
+    registerEvents(socket, chatHandlers, ctx, log, deps.hooks);
+
+    // socket.rooms is already empty in "disconnect"; read it while it is not.
+    socket.on("disconnecting", () => {
+      const done: Promise<void> = disconnectFromRooms(ctx.connection.rooms(), ctx)
+        .catch((err) => log.error({ err }, "presence cleanup failed"))
+        .finally(() => cleanups.get(socket.id) === done && cleanups.delete(socket.id));
+      cleanups.set(socket.id, done);
+      deps.track?.(done);
+    });
+
+    if (socket.recovered) {
+      const rooms = ctx.connection.rooms();
+      void (cleanups.get(socket.id) ?? Promise.resolve())
+        .then(() => restoreRooms(rooms, ctx))
+        .catch((err) => log.error({ err }, "presence restore failed"));
+    }
+  });
+}
