@@ -18,7 +18,7 @@ export interface RoundArchive {
 export interface MemoryRoundArchiveOptions {
   /** Rounds kept per game (the newest). Default 20. */
   perGame?: number;
-  /** Rounds kept in all (the newest). Default 1000. */
+  /** Rounds kept in all (the newest). Default 200: a minute of 8 players steering every tick is ~0.7 MB of record. */
   total?: number;
 }
 
@@ -37,7 +37,7 @@ export class MemoryRoundArchive implements RoundArchive {
 
   constructor(options: MemoryRoundArchiveOptions = {}) {
     this.perGame = Math.max(1, options.perGame ?? 20);
-    this.total = Math.max(1, options.total ?? 1000);
+    this.total = Math.max(1, options.total ?? 200);
   }
 
   /** Rounds held now. */
