@@ -10,6 +10,8 @@ import { Server } from "socket.io";
 import { createAdminUi } from "./admin/admin-ui";
 import { knownUsers } from "./auth/known-users";
 import { resolveSecret } from "./auth/secret";
+import { createIdentityVerifier } from "./auth/identity";
+import { createJwtVerifier } from "./auth/jwt";
 import { createTokenSigner } from "./auth/tokens";
 import type { Config } from "./config";
 import { connectRedis } from "./cluster/redis";
@@ -74,6 +76,8 @@ export interface Parlor {
 export async function createParlor(config: Config): Promise<Parlor> {
   const log = createLogger(config.logLevel, config.nodeId);
   const metrics = createMetrics(config.nodeId);
+  // JWT keys first: a bad PARLOR_JWT_PUBLIC_KEY stops the start before anything needs closing.
+  const jwt = config.identity.jwt ? await createJwtVerifier(config.identity.jwt) : undefined;
   // Socket.IO Admin UI (PARLOR_ADMIN_PASSWORD): first, before anything that would need closing if it failed.
   const admin = config.admin ? await createAdminUi(config.admin, { log, addressOf: clientAddressResolver(config.trustProxy) }) : undefined;
   // Events between receipt and ack, and disconnect cleanups: shutdown waits for them.
@@ -85,6 +89,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
   });
   const store = countStoredMessages(opened.store, metrics);
   const signer = createTokenSigner(resolveSecret(config.secret, path.dirname(config.dbPath)), config.tokenTtlMs);
+  // Guest session tokens and the backend's JWTs (PARLOR_GUESTS=0: JWTs only), at the handshake and in auth:refresh.
+  const identities = createIdentityVerifier(config.identity.guests ? signer : undefined, jwt);
   const startedAt = Date.now();
   let shuttingDown = false;
 
@@ -97,7 +103,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
     [
       healthRouter(() => shuttingDown, () => store.health(), log),
       metricsRouter(metrics.registry, config.metricsToken),
-      sessionRouter(signer, rememberUser, security.sessionLimit),
+      sessionRouter(config.identity.guests ? signer : undefined, rememberUser, security.sessionLimit),
       pagesRouter(),
       docsRouter(),
       ...(admin ? [admin.router] : []),
@@ -135,7 +141,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
     await redis?.close();
     throw err;
   });
-  chat.use(tokenAuth(signer, rememberUser, log, authOptions));
+  chat.use(tokenAuth(identities, rememberUser, log, authOptions));
   attachChat(chat, {
     store,
     presence,
@@ -146,7 +152,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
   });
 
   const gameNsp: GameNamespace = io.of("/game");
-  gameNsp.use(tokenAuth(signer, rememberUser, log, authOptions));
+  gameNsp.use(tokenAuth(identities, rememberUser, log, authOptions));
   const games = attachGame(gameNsp, {
     log,
     limits: config.limits,

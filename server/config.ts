@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./security/client-address";
+import type { JwtConfig } from "./auth/jwt";
 
 const int = (def: number) => z.coerce.number().int().min(0).default(def);
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
@@ -99,6 +100,25 @@ const EnvSchema = z.object({
   PARLOR_ADMIN_READONLY: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("1")),
   PARLOR_ADMIN_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).default(10),
   // --- end Socket.IO Admin UI ---
+  // --- identity: JWTs from the application's backend, guests (server/auth/) ---
+  /*
+   * PARLOR_JWT_SECRET       unset   HS256 secret shared with your backend (≥ 32 bytes); JWTs signed with it are accepted
+   * PARLOR_JWT_PUBLIC_KEY   unset   RS256 (RSA) or ES256 (P-256) public key: SPKI PEM text ("\n" escapes allowed) or a
+   *                                 path to a PEM file; the key's type picks the algorithm
+   * PARLOR_JWT_ISSUER       unset   when set, a JWT's `iss` must equal it
+   * PARLOR_JWT_AUDIENCE     unset   when set, a JWT's `aud` must contain it
+   * PARLOR_GUESTS           1       0: POST /api/session answers 403 FORBIDDEN (JWT users only); guest tokens already
+   *                                 issued stop working too
+   */
+  PARLOR_JWT_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().refine((s) => Buffer.byteLength(s, "utf8") >= 32, "PARLOR_JWT_SECRET must be at least 32 bytes").optional(),
+  ),
+  PARLOR_JWT_PUBLIC_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  PARLOR_JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().optional()),
+  PARLOR_JWT_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
+  PARLOR_GUESTS: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("1")),
+  // --- end identity ---
 });
 
 export interface Config {
@@ -155,7 +175,20 @@ export interface Config {
   /** Set when PARLOR_ADMIN_PASSWORD is: the Admin UI and its `/admin` namespace are on. */
   admin?: AdminConfig;
   // --- end Socket.IO Admin UI ---
+  // --- identity ---
+  identity: IdentityConfig;
+  // --- end identity ---
 }
+
+// --- identity ---
+/** Who may connect: JWTs from the application's backend (server/auth/jwt.ts) and guests (POST /api/session). */
+export interface IdentityConfig {
+  /** Absent when no JWT key is configured: then only guest tokens exist. */
+  jwt?: JwtConfig;
+  /** Whether POST /api/session issues guest tokens and guest tokens are accepted. */
+  guests: boolean;
+}
+// --- end identity ---
 
 // --- Socket.IO Admin UI ---
 /** The Admin UI (server/admin/admin-ui.ts). */
@@ -257,6 +290,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     // --- end Socket.IO Admin UI ---
+    // --- identity ---
+    identity: {
+      jwt:
+        e.PARLOR_JWT_SECRET || e.PARLOR_JWT_PUBLIC_KEY
+          ? { secret: e.PARLOR_JWT_SECRET, publicKey: e.PARLOR_JWT_PUBLIC_KEY, issuer: e.PARLOR_JWT_ISSUER, audience: e.PARLOR_JWT_AUDIENCE }
+          : undefined,
+      guests: e.PARLOR_GUESTS === "1",
+    },
+    // --- end identity ---
   };
 }
 

@@ -9,7 +9,7 @@
  * `enforceTokenExpiry` and `tokenExpiryAdmission`).
  */
 import type { Socket } from "socket.io";
-import type { TokenSigner } from "../auth/tokens";
+import type { Identity, IdentityVerifier, Role } from "../auth/identity";
 import type { Logger } from "../logger";
 import type { z } from "zod";
 import type { AckError, authExpired, ErrorCode, User } from "../protocol";
@@ -20,6 +20,8 @@ export interface SocketData {
   user: User;
   /** The token's expiry (ms since epoch): the socket is disconnected then. */
   exp: number;
+  /** Global roles of the token (a JWT's `roles`); none for guests. */
+  roles: readonly Role[];
 }
 
 /** Why a handshake was refused, beyond its code (e.g. "too_many_sockets"). */
@@ -43,10 +45,10 @@ export interface TokenAuthOptions {
  * The namespace middleware. `log` records refusals (a burst of them is someone
  * guessing tokens) and failures; the client only ever sees the code.
  */
-export function tokenAuth(signer: TokenSigner, onUser: (user: User) => Promise<void>, log?: Logger, options: TokenAuthOptions = {}) {
+export function tokenAuth(identities: IdentityVerifier, onUser: (user: User) => Promise<void>, log?: Logger, options: TokenAuthOptions = {}) {
   const maxSockets = options.maxSocketsPerUser ?? Infinity;
   return async (socket: Socket, next: (err?: Error) => void) => {
-    const claims = signer.verify((socket.handshake.auth as Record<string, unknown> | undefined)?.token);
+    const claims = await identities.verify((socket.handshake.auth as Record<string, unknown> | undefined)?.token);
     if (!claims) {
       log?.info({ nsp: socket.nsp.name, ip: socket.handshake.address }, "handshake refused: missing, invalid or expired token");
       return next(handshakeError("UNAUTHORIZED", "missing, invalid or expired token: POST /api/session first"));
@@ -68,6 +70,7 @@ export function tokenAuth(signer: TokenSigner, onUser: (user: User) => Promise<v
     }
     socket.data.user = claims.user;
     socket.data.exp = claims.exp;
+    socket.data.roles = claims.roles;
     socket.join(userRoom(claims.user.id));
     next();
   };
@@ -112,12 +115,38 @@ export function enforceTokenExpiry(socket: ExpiringSocket, log: Logger): boolean
     queueMicrotask(() => expire(socket, log));
     return false;
   }
-  const wait = (socket.data as SocketData).exp - Date.now();
-  if (wait <= MAX_TIMER_MS) {
-    const timer = setTimeout(() => expire(socket, log), wait).unref();
-    socket.once("disconnect", () => clearTimeout(timer));
-  }
+  scheduleExpiry(socket, log);
+  socket.once("disconnect", () => clearTimeout(expiryTimers.get(socket)));
   return true;
+}
+
+/** Each socket's one expiry timer, replaced when `auth:refresh` moves the expiry. */
+const expiryTimers = new WeakMap<ExpiringSocket, NodeJS.Timeout>();
+
+function scheduleExpiry(socket: ExpiringSocket, log: Logger): void {
+  clearTimeout(expiryTimers.get(socket));
+  expiryTimers.delete(socket);
+  const wait = (socket.data as SocketData).exp - Date.now();
+  if (wait > MAX_TIMER_MS) return;
+  // On firing, the expiry is read again: a refresh that raced the timer wins.
+  const timer = setTimeout(() => (isExpired(socket) ? expire(socket, log) : scheduleExpiry(socket, log)), Math.max(0, wait)).unref();
+  expiryTimers.set(socket, timer);
+}
+
+/**
+ * `auth:refresh` on a live socket: the refreshed identity (same user id, see
+ * server/auth/refresh.ts) replaces the socket's user, roles and expiry, and
+ * the expiry timer follows the new expiry (earlier or later).
+ *
+ * @example
+ * applyIdentity(socket, await refreshIdentity({ token }, socket.data.user, { verifier }), log);
+ */
+export function applyIdentity(socket: Socket, identity: Identity, log: Logger): void {
+  const data = socket.data as SocketData;
+  data.user = identity.user;
+  data.roles = identity.roles;
+  data.exp = identity.exp;
+  if (socket.connected) scheduleExpiry(socket, log);
 }
 
 /**

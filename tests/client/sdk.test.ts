@@ -15,7 +15,7 @@ const connect = (name: string) => pool.connect({ url: t.url, name, transports: [
 
 test("connectParlor creates a session and a connected /chat client", async () => {
   const ada = await connect("  Ada ");
-  expect(ada.user).toEqual({ id: expect.any(String), name: "Ada" });
+  expect(ada.user).toEqual({ id: expect.any(String), name: "Ada", guest: true });
   expect(ada.session.expiresAt).toBeGreaterThan(Date.now());
   expect(ada.connected).toBe(true);
 });
