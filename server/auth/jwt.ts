@@ -93,20 +93,27 @@ export async function createJwtVerifier(config: JwtConfig): Promise<JwtVerifier 
 
 /** PEM text (anything containing "-----BEGIN") or a file path; `\n` escapes are accepted for one-line env values. */
 async function loadPublicKey(value: string): Promise<{ alg: JWSAlgorithm; key: CryptoKey }> {
-  let pem = value.includes("-----BEGIN") ? value : await readFile(value, "utf8").catch((err: Error) => {
-    throw new Error(`PARLOR_JWT_PUBLIC_KEY: not PEM text and not a readable file (${err.message})`);
-  });
+  let pem = value.includes("-----BEGIN")
+    ? value
+    : await readFile(value, "utf8").catch((err: Error) => {
+        throw new Error(`PARLOR_JWT_PUBLIC_KEY: not PEM text and not a readable file (${err.message})`, { cause: err });
+      });
   pem = pem.replace(/\\n/g, "\n").trim();
   let alg: JWSAlgorithm;
   try {
     const key = createPublicKey(pem);
     if (key.asymmetricKeyType === "rsa") alg = "RS256";
     else if (key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1") alg = "ES256";
-    else throw new Error(`a ${key.asymmetricKeyType} key${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ""}`);
+    else
+      throw new Error(
+        `a ${key.asymmetricKeyType} key${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ""}`,
+      );
     // A private key also parses above: refuse it, so a secret never sits in the public slot unnoticed.
-    if (!/-----BEGIN PUBLIC KEY-----/.test(pem)) throw new Error("expected a \"BEGIN PUBLIC KEY\" (SPKI) PEM");
+    if (!/-----BEGIN PUBLIC KEY-----/.test(pem)) throw new Error('expected a "BEGIN PUBLIC KEY" (SPKI) PEM');
   } catch (err) {
-    throw new Error(`PARLOR_JWT_PUBLIC_KEY: needs an RSA (RS256) or P-256 EC (ES256) public key in SPKI PEM (${(err as Error).message})`);
+    throw new Error(`PARLOR_JWT_PUBLIC_KEY: needs an RSA (RS256) or P-256 EC (ES256) public key in SPKI PEM (${(err as Error).message})`, {
+      cause: err,
+    });
   }
   return { alg, key: await importSPKI(pem, alg) };
 }

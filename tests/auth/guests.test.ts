@@ -27,7 +27,11 @@ describe("PARLOR_GUESTS=0", () => {
   afterAll(() => t.cleanup());
 
   test("POST /api/session answers 403 FORBIDDEN", async () => {
-    const res = await fetch(`${t.url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Ada" }) });
+    const res = await fetch(`${t.url}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Ada" }),
+    });
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ error: { code: "FORBIDDEN", message: expect.any(String) } });
   });
@@ -36,7 +40,9 @@ describe("PARLOR_GUESTS=0", () => {
     const before = await setup({ secret: t.config.secret, dbPath: t.config.dbPath.replace(/parlor\.db$/, "before.db") });
     try {
       const { session } = await before.connectUser("Ada");
-      await expect(openSocket(`${t.url}/chat`, { auth: { token: session.token } })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+      await expect(openSocket(`${t.url}/chat`, { auth: { token: session.token } })).rejects.toMatchObject({
+        data: { code: "UNAUTHORIZED" },
+      });
     } finally {
       await before.cleanup();
     }

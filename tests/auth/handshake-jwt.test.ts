@@ -41,9 +41,18 @@ describe("HS256 (PARLOR_JWT_SECRET only)", () => {
 
   test.each<[string, () => Promise<string> | string]>([
     ["alg none", () => unsigned({ sub: "acct-1", name: "Eve", exp: inSeconds(600) })],
-    ["alg none with a signature part", async () => `${unsigned({ sub: "acct-1", name: "Eve", exp: inSeconds(600) })}${(await mint({ sub: "x", name: "x" })).split(".")[2]}`],
-    ["HS256 signed with the wrong secret", () => mint({ sub: "acct-1", name: "Eve" }, { key: new TextEncoder().encode("the-wrong-secret-the-wrong-secret!") })],
-    ["RS256 when only a secret is configured (algorithm confusion)", () => mint({ sub: "acct-1", name: "Eve" }, { alg: "RS256", key: rsa.privateKey })],
+    [
+      "alg none with a signature part",
+      async () => `${unsigned({ sub: "acct-1", name: "Eve", exp: inSeconds(600) })}${(await mint({ sub: "x", name: "x" })).split(".")[2]}`,
+    ],
+    [
+      "HS256 signed with the wrong secret",
+      () => mint({ sub: "acct-1", name: "Eve" }, { key: new TextEncoder().encode("the-wrong-secret-the-wrong-secret!") }),
+    ],
+    [
+      "RS256 when only a secret is configured (algorithm confusion)",
+      () => mint({ sub: "acct-1", name: "Eve" }, { alg: "RS256", key: rsa.privateKey }),
+    ],
     ["no exp", () => mint({ sub: "acct-1", name: "Eve" }, { expiresIn: null })],
     ["an expired token", () => mint({ sub: "acct-1", name: "Eve" }, { expiresIn: -5 })],
     ["a sub of 65 characters", () => mint({ sub: "a".repeat(65), name: "Eve" })],
@@ -73,7 +82,9 @@ describe.each(["RS256", "ES256"] as const)("%s (PARLOR_JWT_PUBLIC_KEY)", (alg) =
   });
 
   test("an HS256 token whose secret is the public key PEM is refused (key confusion)", async () => {
-    expect(await handshake(t, await mint({ sub: "acct-7", name: "Eve" }, { key: new TextEncoder().encode(pair.publicPem) }))).toBe("UNAUTHORIZED");
+    expect(await handshake(t, await mint({ sub: "acct-7", name: "Eve" }, { key: new TextEncoder().encode(pair.publicPem) }))).toBe(
+      "UNAUTHORIZED",
+    );
   });
 
   test("another key pair's token is refused", async () => {
@@ -82,7 +93,9 @@ describe.each(["RS256", "ES256"] as const)("%s (PARLOR_JWT_PUBLIC_KEY)", (alg) =
   });
 
   test("an expired token is refused", async () => {
-    expect(await handshake(t, await mint({ sub: "acct-7", name: "Eve" }, { alg, key: pair.privateKey, expiresIn: -1 }))).toBe("UNAUTHORIZED");
+    expect(await handshake(t, await mint({ sub: "acct-7", name: "Eve" }, { alg, key: pair.privateKey, expiresIn: -1 }))).toBe(
+      "UNAUTHORIZED",
+    );
   });
 });
 

@@ -15,7 +15,10 @@ beforeAll(async () => {
 test("a valid HS256 token gives { user: { id: sub, name }, roles, exp in ms }", async () => {
   const exp = inSeconds(600);
   // expiresIn null: the claim's own exp is kept.
-  const token = await mint({ sub: "user-42", name: "  Ada  ", roles: ["moderator", "billing", "admin", "admin"], exp }, { expiresIn: null });
+  const token = await mint(
+    { sub: "user-42", name: "  Ada  ", roles: ["moderator", "billing", "admin", "admin"], exp },
+    { expiresIn: null },
+  );
   expect(await hs.verify(token)).toEqual({ user: { id: "user-42", name: "Ada" }, roles: ["moderator", "admin"], exp: exp * 1000 });
 });
 
@@ -76,7 +79,9 @@ describe("public keys", () => {
       expect(verifier.algorithms).toEqual(["ES256"]);
       expect(await verifier.verify(token)).not.toBeNull();
       // Another key pair's token of the same algorithm.
-      expect(await verifier.verify(await mint({ sub: "u", name: "Ada" }, { alg: "ES256", key: (await keyPair("ES256")).privateKey }))).toBeNull();
+      expect(
+        await verifier.verify(await mint({ sub: "u", name: "Ada" }, { alg: "ES256", key: (await keyPair("ES256")).privateKey })),
+      ).toBeNull();
     }
   });
 
@@ -98,7 +103,10 @@ describe("public keys", () => {
     const { generateKeyPairSync } = await import("node:crypto");
     const rsaPair = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const p384 = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
-    for (const pem of [rsaPair.privateKey.export({ type: "pkcs8", format: "pem" }) as string, p384.publicKey.export({ type: "spki", format: "pem" }) as string]) {
+    for (const pem of [
+      rsaPair.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+      p384.publicKey.export({ type: "spki", format: "pem" }) as string,
+    ]) {
       await expect(createJwtVerifier({ publicKey: pem })).rejects.toThrow(/PARLOR_JWT_PUBLIC_KEY/);
     }
   });

@@ -19,10 +19,17 @@ describe("refreshIdentity", () => {
   let remembered: User[];
   beforeAll(async () => {
     remembered = [];
-    deps = { verifier: createIdentityVerifier(signer, await createJwtVerifier({ secret: HS_SECRET })), remember: async (u) => void remembered.push(u) };
+    deps = {
+      verifier: createIdentityVerifier(signer, await createJwtVerifier({ secret: HS_SECRET })),
+      remember: async (u) => void remembered.push(u),
+    };
   });
 
-  const code = (p: Promise<unknown>) => p.then(() => "ok", (err: unknown) => (err instanceof AppError ? err.code : String(err)));
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => "ok",
+      (err: unknown) => (err instanceof AppError ? err.code : String(err)),
+    );
 
   test("a token of the same user id: its name, roles and expiry, stored; ack { expiresAt }", async () => {
     const token = await mint({ sub: "acct-1", name: "Ada Lovelace", roles: ["admin"] }, { expiresIn: 3600 });
@@ -62,7 +69,8 @@ describe("refreshIdentity", () => {
 
   test("the payload is strict: { token } only, a non-empty string", () => {
     expect(AuthRefresh.safeParse({ token: "x" }).success).toBe(true);
-    for (const bad of [{}, { token: "" }, { token: 1 }, { token: "x", user: "acct-2" }, null]) expect(AuthRefresh.safeParse(bad).success).toBe(false);
+    for (const bad of [{}, { token: "" }, { token: 1 }, { token: "x", user: "acct-2" }, null])
+      expect(AuthRefresh.safeParse(bad).success).toBe(false);
   });
 });
 
