@@ -1,6 +1,6 @@
 /**
  * `GET /asyncapi.json`: the protocol as an AsyncAPI 3 document, generated
- * from the event registry. `GET /docs`: the same document as a readable page
+ * from the namespace contracts (server/protocol/). `GET /docs`: the same document as a readable page
  * (EJS, every value escaped, no script).
  */
 import { Router, type Request } from "express";
@@ -94,7 +94,7 @@ const serverOf = (req: Request) => ({ host: req.get("host") ?? "localhost", prot
  * createExpressApp([docsRouter()], log);
  */
 export function docsRouter(namespaces: readonly NamespaceDoc[] = parlorNamespaces, examples = loadExamples()): Router {
-  // Built once: the registry does not change while the process runs.
+  // Built once: the contracts do not change while the process runs.
   const doc = buildAsyncApi(namespaces, { examples });
   const router = Router();
   router.get("/asyncapi.json", (req, res) => {

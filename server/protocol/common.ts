@@ -67,7 +67,6 @@ export const UserName = z
       .string()
       .min(1, "name is empty")
       .max(32, "name is longer than 32 characters")
-      // eslint-disable-next-line no-control-regex
       .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, "name has control characters")
       .refine((s) => !LONE_SURROGATE.test(s), "name has a lone surrogate (not valid Unicode)")
       .refine((s) => !INVISIBLE_OR_BIDI.test(s), "name has invisible or direction-changing characters (bidi, zero-width or tag)"),
