@@ -21,6 +21,7 @@ import { TypedEmitter } from "./emitter";
 import { ParlorError } from "./errors";
 import { RoomSync } from "./room-sync";
 import type { ParlorSession } from "./session";
+import { TokenKeeper } from "./token-keeper";
 import type { ChatAckData, ChatAckEvent, ChatPayload, ParlorClientOptions, ParlorEvents } from "./types";
 import { Waiters } from "./waiter";
 
@@ -41,7 +42,8 @@ const RETRYABLE = new Set(["TIMEOUT", "DISCONNECTED", "RATE_LIMITED"]);
 export class Parlor extends TypedEmitter<ParlorEvents> {
   /** The typed `/chat` socket underneath, for anything the SDK does not wrap. */
   readonly socket: ChatSocket;
-  readonly session: ParlorSession;
+  private current: ParlorSession;
+  private readonly tokens: TokenKeeper;
   private readonly rooms: RoomSync;
   private readonly ready = new Waiters();
   private readonly sleeps = new Waiters();
@@ -52,7 +54,17 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
 
   constructor(session: ParlorSession, opts: ParlorClientOptions) {
     super();
-    this.session = session;
+    this.current = session;
+    this.tokens = new TokenKeeper(session, {
+      getToken: opts.getToken,
+      refreshAheadMs: opts.refreshAheadMs,
+      refresh: (token) => this.refreshToken(token),
+      onSession: (next) => {
+        this.current = next;
+        this.emit("token", { expiresAt: next.expiresAt });
+      },
+      onError: (err) => this.emit("error", err),
+    });
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
     this.sendAttempts = opts.sendAttempts ?? 5;
     this.rooms = new RoomSync({
@@ -67,16 +79,22 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
     this.socket = io(new URL("/chat", opts.url).href, {
       transports: opts.transports ?? ["websocket", "polling"],
       ...opts.socketOptions,
-      auth: { token: session.token },
+      // Asked at every (re)connect: after auth:expired or UNAUTHORIZED it is a new token from getToken().
+      auth: (cb) => void this.tokens.forHandshake().then((token) => cb({ token })),
       forceNew: true,
       autoConnect: false,
     });
     this.wire();
   }
 
-  /** This client's user (id and name). */
+  /** The current token, its user and expiry (replaced when the token is renewed). */
+  get session(): ParlorSession {
+    return this.current;
+  }
+
+  /** This client's user (id and name; a JWT user's name follows the latest token). */
   get user(): User {
-    return this.session.user;
+    return this.current.user;
   }
 
   /** Whether the socket is connected and every room has been rejoined. */
@@ -262,6 +280,7 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
     if (this.closed) return;
     this.closed = true;
     this.isReady = false;
+    this.tokens.stop();
     this.rooms.close();
     this.socket.close();
     const err = new ParlorError("CLOSED", "the client is closed");
@@ -283,6 +302,7 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
   private wire(): void {
     let everConnected = false;
     this.socket.on("connect", () => {
+      this.tokens.schedule();
       if (!everConnected) {
         everConnected = true;
         this.markReady();
@@ -298,6 +318,7 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
     });
     this.socket.on("disconnect", (reason) => {
       this.isReady = false;
+      this.tokens.pause();
       if (this.closed) return;
       this.emit("disconnect", { reason });
       // Socket.IO does not retry after a server-side disconnect (e.g. a restart); we do.
@@ -310,13 +331,42 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
     this.socket.on("connect_error", (err: Error & { data?: { code?: string; message?: string } }) => {
       if (everConnected && err.data?.code)
         this.emit("error", new ParlorError(err.data.code as ParlorError["code"], err.data.message ?? err.message));
+      // A refused token (expired while offline): Socket.IO gives up on middleware errors; with getToken() we try a new one.
+      if (everConnected && err.data?.code === "UNAUTHORIZED" && this.tokens.renewable && !this.closed) {
+        this.tokens.markStale();
+        this.sleeps.sleep(1000).then(
+          () => this.socket.connect(),
+          () => undefined,
+        );
+      }
     });
+    // Sent just before the server disconnects an expired socket: the reconnect needs a new token.
+    this.socket.on("auth:expired", () => this.tokens.markStale());
     this.socket.on("message:new", (m) => this.rooms.received(m));
     this.socket.on("dm:new", (m) => this.emit("dm", m));
     this.socket.on("typing", (p) => this.emit("typing", p));
     this.socket.on("room:member-joined", (p) => this.emit("member-joined", p));
     this.socket.on("room:member-left", (p) => this.emit("member-left", p));
     this.socket.on("system:shutdown", (p) => this.emit("shutdown", p));
+  }
+
+  /** `auth:refresh { token }` (PROTOCOL v2), answered `{ expiresAt }`. */
+  private async refreshToken(token: string): Promise<{ expiresAt: number }> {
+    // auth:refresh is not in the chat contract's event map yet: once it is, this is `this.request("auth:refresh", { token })`.
+    const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as {
+      emitWithAck(ev: "auth:refresh", p: { token: string }): Promise<Ack<{ expiresAt: number }>>;
+    };
+    let ack: Ack<{ expiresAt: number }>;
+    try {
+      ack = await timed.emitWithAck("auth:refresh", { token });
+    } catch (err) {
+      throw new ParlorError(
+        /disconnected/.test((err as Error).message) ? "DISCONNECTED" : "TIMEOUT",
+        `auth:refresh: ${(err as Error).message}`,
+      );
+    }
+    if (!ack.ok) throw ParlorError.fromAck(ack.error);
+    return ack.data;
   }
 
   private markReady(): void {

@@ -9,5 +9,6 @@ export { Parlor, type ChatSocket, type ParlorClientOptions, type ParlorEvents } 
 export { connectParlor, type ConnectParlorOptions } from "./connect";
 export { ParlorError, type ClientErrorCode, type ParlorErrorCode } from "./errors";
 export { createSession, type ParlorSession } from "./session";
+export { readJwtClaims, sessionFromToken, type TokenSource } from "./token-keeper";
 export type { ChatAckData, ChatAckEvent, ChatPayload } from "./types";
 export type { DirectMessage, ErrorCode, Message, RoomJoinData, SearchResult, User } from "../../server/protocol";

@@ -5,6 +5,7 @@
 import type { AckCallback, ChatClientToServerEvents, DirectMessage, Message, User } from "../../server/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import type { ParlorError } from "./errors";
+import type { TokenSource } from "./token-keeper";
 
 type ChatEvents = ChatClientToServerEvents;
 
@@ -32,6 +33,14 @@ export interface ParlorClientOptions {
   transports?: ("websocket" | "polling")[];
   /** Extra socket.io-client options (e.g. `reconnectionDelayMax`); auth and forceNew are the SDK's. */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /**
+   * Where new tokens come from (your backend, which mints a JWT for the signed-in user). With it the client
+   * refreshes its token on the live socket (`auth:refresh`) before it expires, and presents a new one when it
+   * reconnects after `auth:expired` or an `UNAUTHORIZED` refusal. Return the JWT, or `{ token, expiresAt }`.
+   */
+  getToken?: () => Promise<TokenSource>;
+  /** How long before expiry to refresh (ms, default 60000; at most a fifth of the token's remaining life). */
+  refreshAheadMs?: number;
 }
 
 /** What a `Parlor` client emits; subscribe with `on`. */
@@ -49,6 +58,8 @@ export interface ParlorEvents {
   reconnect: { rooms: string[] };
   /** The server announced a restart. */
   shutdown: { reason: string; reconnectAfterMs: number };
-  /** A failure outside any call: a rejoin that failed, a token that expired. */
+  /** The token was renewed (by `auth:refresh`, or at a reconnect with a token from `getToken`). */
+  token: { expiresAt: number };
+  /** A failure outside any call: a rejoin that failed, a token that expired, a refresh that failed. */
   error: ParlorError;
 }
