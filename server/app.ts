@@ -158,7 +158,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
     limits: config.limits,
     // Its own budget, apart from chat; game:input has a cheap per-connection one, checked before validation.
     hooks: { ...hooks<GameContext>("/game"), admit: [tokenExpiry, budgets.gameInput], guards: [security.guard<GameContext>("game")], refusals },
-    options: { reservationMs: config.gameReservationMs, restartDelayMs: config.gameRestartMs },
+    options: { reservationMs: config.gameReservationMs, restartDelayMs: config.gameRestartMs, winScore: config.gameWinScore },
   });
 
   const systemCtx: SystemContext = {

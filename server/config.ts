@@ -32,6 +32,10 @@ const EnvSchema = z.object({
   PARLOR_GAME_RESERVATION_MS: int(30_000),
   /** Pause between `game:over` and the next round (ms). */
   PARLOR_GAME_RESTART_MS: int(3000),
+  /** The score that wins an Orbs round. */
+  PARLOR_GAME_WIN_SCORE: z.coerce.number().int().min(1).default(10),
+  /** Recorded rounds kept per game (the newest; older ones are deleted as new ones are stored). */
+  PARLOR_GAME_REPLAYS_PER_GAME: z.coerce.number().int().min(1).default(20),
   /** SQLite `synchronous`: FULL (default) survives power loss, NORMAL only a process crash. */
   PARLOR_SQLITE_SYNC: z.preprocess((v) => (typeof v === "string" && v !== "" ? v.toUpperCase() : undefined), z.enum(["FULL", "NORMAL"]).default("FULL")),
   /** 1 (default): writes of one event-loop turn share a transaction; 0: one transaction per write. */
@@ -142,6 +146,10 @@ export interface Config {
   gameReservationMs: number;
   /** `/game`: pause between `game:over` and the next round. */
   gameRestartMs: number;
+  /** `/game`: the score that wins a round. */
+  gameWinScore: number;
+  /** `/game`: recorded rounds kept per game. */
+  gameReplaysPerGame: number;
   /** SQLite durability per commit: FULL survives power loss, NORMAL survives a process crash. */
   sqliteSync: "FULL" | "NORMAL";
   /** Batch the writes of one event-loop turn into one transaction (acks still wait for the commit). */
@@ -250,6 +258,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     gameReservationMs: e.PARLOR_GAME_RESERVATION_MS,
     gameRestartMs: e.PARLOR_GAME_RESTART_MS,
+    gameWinScore: e.PARLOR_GAME_WIN_SCORE,
+    gameReplaysPerGame: e.PARLOR_GAME_REPLAYS_PER_GAME,
     sqliteSync: e.PARLOR_SQLITE_SYNC,
     groupCommit: e.PARLOR_GROUP_COMMIT === "1",
     recoveryMs: e.PARLOR_RECOVERY_MS,

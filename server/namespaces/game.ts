@@ -11,6 +11,9 @@ import { joinGame } from "../features/game/join";
 import { leaveGame } from "../features/game/leave";
 import { listGames } from "../features/game/list";
 import { quickplay } from "../features/game/quickplay";
+import { replayRound } from "../features/game/replay-round";
+import { listReplays } from "../features/game/replays";
+import { spectateGame } from "../features/game/spectate";
 import type { Logger } from "../logger";
 import type { GameContract } from "../protocol";
 import { enforceTokenExpiry } from "../realtime/auth";
@@ -26,6 +29,9 @@ export const gameHandlers: NamespaceHandlers<GameContract, GameContext> = {
   "game:quickplay": quickplay,
   "game:leave": leaveGame,
   "game:input": gameInput,
+  "game:spectate": spectateGame,
+  "game:replays": listReplays,
+  "game:replay": replayRound,
 };
 
 export interface GameDeps {

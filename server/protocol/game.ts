@@ -7,7 +7,7 @@ import { z } from "zod";
 import { Empty, UserName } from "./common";
 import { clientEvent, type ClientEvents, namespaceContract, serverEvent, type ServerEvents } from "./contract";
 import { authExpired, systemShutdown } from "./lifecycle";
-import { EmptyData, GameDeltaModel, GameJoinDataModel, GameOverModel, GameSummaryModel, SnapshotModel } from "./models";
+import { EmptyData, GameDeltaModel, GameJoinDataModel, GameOverModel, GameSummaryModel, models, SnapshotModel, UserModel } from "./models";
 
 /** One axis of a direction: -1, 0 or 1. Clients send intent, never a position. */
 const Axis = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
@@ -43,6 +43,40 @@ export const GameInput = z.strictObject({
   dir: z.strictObject({ x: Axis, y: Axis }),
 });
 
+const GameId = z.string().min(1).max(64);
+/** `game:spectate`: watch a game without a seat (what the connection did before ends). */
+export const GameSpectate = z.strictObject({ gameId: GameId, extrapolate: Extrapolate });
+/** `game:replays`: recorded rounds, newest first; every game's without `gameId`. */
+export const GameReplays = z.strictObject({ gameId: GameId.optional(), limit: z.number().int().min(1).max(50).optional() });
+/** `game:replay`: stream a recorded round; `speed` (default 1) plays 20 × speed ticks per second. */
+export const GameReplay = z.strictObject({
+  id: z.string().min(1).max(64),
+  speed: z.number().int().min(1).max(8).optional(),
+  extrapolate: Extrapolate,
+});
+
+const int = () => z.number().int();
+export const ReplaySummaryModel = z.object({
+  id: z.string(),
+  gameId: z.string(),
+  round: int(),
+  players: z.array(UserModel),
+  winner: UserModel,
+  ticks: int(),
+  endedAt: int(),
+});
+models.add(ReplaySummaryModel, {
+  id: "ReplaySummary",
+  description: "A recorded round: every user seated at some point (the join ack's playerId links them to players), its winner, length in ticks and end (ms epoch).",
+});
+export const ReplayInfoModel = z.object({
+  id: z.string(),
+  gameId: z.string(),
+  ticks: int(),
+  final: z.object({ scores: z.record(z.string(), int()), stateHash: z.string() }),
+});
+models.add(ReplayInfoModel, { id: "ReplayInfo", description: "The round a game:replay streams, and how it ends (the live round's scores and stateHash)." });
+
 /** The `/game` contract. */
 export const gameContract = namespaceContract({
   client: {
@@ -66,7 +100,22 @@ export const gameContract = namespaceContract({
       payload: GameQuickplay,
       ack: GameJoinDataModel,
     }),
-    "game:leave": clientEvent({ summary: "Give up the seat now.", payload: GameLeave, ack: EmptyData }),
+    "game:leave": clientEvent({ summary: "Give up the seat now; also ends spectating and stops a replay.", payload: GameLeave, ack: EmptyData }),
+    "game:spectate": clientEvent({
+      summary: "Watch a game without a seat: the ack has its state, then game:delta, game:state and game:over as a player gets them. NOT_FOUND; CONFLICT past 100 spectators.",
+      payload: GameSpectate,
+      ack: z.object({ game: GameSummaryModel, state: SnapshotModel }),
+    }),
+    "game:replays": clientEvent({
+      summary: "Recorded rounds, newest first (limit 1–50, default 20); an unknown gameId gives an empty list.",
+      payload: GameReplays,
+      ack: z.object({ replays: z.array(ReplaySummaryModel) }),
+    }),
+    "game:replay": clientEvent({
+      summary: "Stream a recorded round re-simulated: game:state, game:delta at 20 × speed Hz (speed 1–8, default 1), game:over equal to the live one. NOT_FOUND; BAD_REQUEST for a bad speed.",
+      payload: GameReplay,
+      ack: z.object({ replay: ReplayInfoModel }),
+    }),
     "game:input": clientEvent({
       summary: "Movement intent from the next tick on. No ack; at most 60 per second are applied, and a seq not above the last one is dropped.",
       payload: GameInput,
@@ -97,4 +146,7 @@ export type GameCreateInput = z.input<typeof GameCreate>;
 export type GameJoinInput = z.input<typeof GameJoin>;
 export type GameQuickplayInput = z.input<typeof GameQuickplay>;
 export type GameInputInput = z.input<typeof GameInput>;
+export type GameSpectateInput = z.input<typeof GameSpectate>;
+export type GameReplaysInput = z.input<typeof GameReplays>;
+export type GameReplayInput = z.input<typeof GameReplay>;
 export type Direction = z.output<typeof GameInput>["dir"];

@@ -64,9 +64,9 @@ export const AckErrorModel = model(
   "Why an event failed. `details` names the field (BAD_REQUEST), says when to retry (RATE_LIMITED: retryAfterMs) or why (details.reason).",
 );
 export const GameSummaryModel = model(
-  z.object({ id: z.string(), name: z.string(), players: int(), maxPlayers: int(), status: z.enum(["waiting", "playing"]) }),
+  z.object({ id: z.string(), name: z.string(), players: int(), maxPlayers: int(), status: z.enum(["waiting", "playing"]), spectators: int() }),
   "GameSummary",
-  "A game as the lobby shows it. `players` counts seats taken, held seats included; `waiting` while fewer than two.",
+  "A game as the lobby shows it. `players` counts seats taken, held seats included; `waiting` while fewer than two. `spectators` (v2): connections watching without a seat.",
 );
 export const PlayerModel = model(
   z.object({ id: z.string(), name: z.string(), x: z.number(), y: z.number(), vx: z.number(), vy: z.number(), score: int() }),
@@ -100,9 +100,9 @@ export const GameDeltaModel = model(
   "What changed since the previous delta (or the join snapshot); empty arrays and scores are left out. ackSeq: the recipient's last applied input.",
 );
 export const GameOverModel = model(
-  z.object({ winner: PlayerModel, scores: Scores, stateHash: z.string().optional() }),
+  z.object({ winner: PlayerModel, scores: Scores, stateHash: z.string().optional(), reason: z.string().optional() }),
   "GameOver",
-  "The round's winner and final scores. `stateHash` (v2): SHA-256 hex of the final world state; a replay of the round ends with the same one.",
+  "The round's winner and final scores. `stateHash` (v2): SHA-256 hex of the final world state; a replay of the round ends with the same one. `reason` (addition): set when the round ended otherwise than by a win (e.g. the node running the game stopped).",
 );
 export const SystemStateModel = model(
   z.object({ connectedClients: int(), uptime: int(), rooms: int(), games: int(), node: z.string() }),

@@ -133,7 +133,7 @@ export class GameRoom {
 
   summary(): GameSummary {
     const players = this.seats.size;
-    return { id: this.id, name: this.name, players, maxPlayers: this.maxPlayers, status: players >= 2 ? "playing" : "waiting" };
+    return { id: this.id, name: this.name, players, maxPlayers: this.maxPlayers, status: players >= 2 ? "playing" : "waiting", spectators: this.spectators.count };
   }
 
   hasSeatFor(userId: string): boolean {

@@ -8,7 +8,7 @@ afterEach(() => t.cleanup());
 test("create, list, join and leave answer as the protocol says", async () => {
   const { socket, session } = await t.connectPlayer("Ada");
   const { game } = okData(await emitAck<{ game: GameSummary }>(socket, "game:create", { name: "Friday", maxPlayers: 4 }));
-  expect(game).toEqual({ id: expect.any(String), name: "Friday", players: 0, maxPlayers: 4, status: "waiting" });
+  expect(game).toEqual({ id: expect.any(String), name: "Friday", players: 0, maxPlayers: 4, status: "waiting", spectators: 0 });
   expect(okData(await emitAck(socket, "game:list", {}))).toEqual({ games: [game], hasMore: false });
 
   const joined = okData(await emitAck<GameJoinData>(socket, "game:join", { gameId: game.id }));

@@ -79,7 +79,7 @@ test("list shows every game with its seats and status", () => {
   const room = games.create({ name: "Friday", maxPlayers: 4 });
   games.join(room.id, user("u1"), conn("c1"));
   games.join(room.id, user("u2"), conn("c2"));
-  expect(games.list()).toEqual([{ id: room.id, name: "Friday", players: 2, maxPlayers: 4, status: "playing" }]);
+  expect(games.list()).toEqual([{ id: room.id, name: "Friday", players: 2, maxPlayers: 4, status: "playing", spectators: 0 }]);
   games.disposeAll();
 });
 
