@@ -24,12 +24,11 @@ import { metricsRouter } from "./http/metrics";
 import { pagesRouter } from "./http/pages";
 import { sessionRouter } from "./http/session";
 import { createLogger, type Logger } from "./logger";
-import type { User } from "./protocol";
+import { MESSAGE_MAX, type User } from "./protocol";
 import { tokenAuth, tokenExpiryAdmission } from "./realtime/auth";
 import { refuseMsgpackBundle } from "./realtime/client-bundles";
 import { attachChat, chatPresenceChanges } from "./namespaces/chat";
 import { attachGame } from "./namespaces/game";
-import { storedRoundArchive } from "./features/game/archive";
 import { attachRoot } from "./namespaces/root";
 import { attachSystem } from "./namespaces/system";
 import { openPresence } from "./presence/open";
@@ -150,6 +149,10 @@ export async function createParlor(config: Config): Promise<Parlor> {
     limits: config.limits,
     hooks: { ...hooks<ChatContext>("/chat"), admit: [tokenExpiry], guards: [security.guard<ChatContext>("chat")], refusals },
     track: drain.track,
+    welcome: {
+      node: config.nodeId,
+      limits: { ratePerSec: config.rateLimit.perSecond, burst: config.rateLimit.burst, maxPayload: config.maxPayloadBytes, messageMax: MESSAGE_MAX },
+    },
   });
 
   const gameNsp: GameNamespace = io.of("/game");
@@ -160,9 +163,6 @@ export async function createParlor(config: Config): Promise<Parlor> {
     // Its own budget, apart from chat; game:input has a cheap per-connection one, checked before validation.
     hooks: { ...hooks<GameContext>("/game"), admit: [tokenExpiry, budgets.gameInput], guards: [security.guard<GameContext>("game")], refusals },
     options: { reservationMs: config.gameReservationMs, restartDelayMs: config.gameRestartMs, winScore: config.gameWinScore },
-    // Recorded rounds live in the store's database (replays survive restarts; on PostgreSQL, every node's).
-    archive: store.rounds ? storedRoundArchive(store.rounds, { perGame: config.gameReplaysPerGame }) : undefined,
-    roundsPerGame: config.gameReplaysPerGame,
   });
 
   const systemCtx: SystemContext = {

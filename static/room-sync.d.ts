@@ -11,7 +11,9 @@ export interface RoomSyncDeps {
    * Sends `room:join` (`sinceSeq` undefined for a first join) and resolves with the ack's data or
    * rejects. `waitReady: false` while the client is rejoining after a reconnect (it is not ready yet).
    */
-  join(room: string, sinceSeq: number | undefined, waitReady: boolean): Promise<RoomJoinData>;
+  join(room: string, sinceSeq: number | undefined, waitReady: boolean, sinceRev?: number): Promise<RoomJoinData>;
+  /** A message of a catch-up's `updates` (edited, deleted or reacted to while away), in its current form. */
+  update?(message: Message): void;
   /** A message seen for the first time, live or from a catch-up (a first join's answer is returned instead). */
   deliver(message: Message): void;
   /** A gap repair failed: `err` is what `join` rejected with. */
@@ -47,6 +49,12 @@ export class RoomTracker {
   accept(message: Message): boolean;
   /** Gives up the lowest gap: the watermark moves to just below the lowest seq seen above it. */
   skipGap(): void;
+  /** The `sinceRev` to rejoin with: every change up to it is held (undefined before a join answered with a rev). */
+  readonly sinceRev: number | undefined;
+  /** A join answer's `rev`: raises the rev watermark to it. */
+  setRev(rev: number | undefined): void;
+  /** A change (message, edit, deletion, reaction) seen live: the rev watermark moves over contiguous revs only. */
+  noteRev(rev: number | undefined): void;
 }
 
 /**
@@ -68,6 +76,10 @@ export class RoomSync {
   names(): string[];
   /** The room's watermark: what a rejoin would send as `sinceSeq` (undefined before its first join answered). */
   sinceSeq(room: string): number | undefined;
+  /** The room's rev watermark: what a rejoin would send as `sinceRev`. */
+  sinceRev(room: string): number | undefined;
+  /** A change seen live (`message:updated`, `message:deleted`, `message:reactions`, or an own ack's rev). */
+  noteRev(room: string, rev: number | undefined): void;
   /**
    * First join: resolves with the answer (recent messages; they set the baseline and are not passed to
    * `deliver`). A room already joined catches up instead (new messages go to `deliver`) and resolves with

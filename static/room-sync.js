@@ -19,6 +19,12 @@
 // - A hole that is still there `gapCheckMs` after it appeared is repaired
 //   the same way (messages from different nodes can overtake each other, so
 //   not at once); a hole that catch-up cannot fill is given up.
+// - Changes (edits, deletions, reactions) have their own watermark, the room's
+//   `rev`: every change up to it is held. A join answer sets it (its `rev`),
+//   and changes seen live (`noteRev`) move it only over contiguous revs. A
+//   rejoin also sends `sinceRev: watermark` and hands each of the answer's
+//   `updates` to `deps.update`, asking again while `hasMoreUpdates` (from the
+//   last update's rev). A server without revs gets no sinceRev.
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
   else root.ParlorRoomSync = factory();
@@ -39,6 +45,38 @@
     /** @type {Set<number>} seqs above the watermark, seen out of order */
     #ahead = new Set();
     #started = false;
+    /** @type {number | undefined} every change with rev <= this is held */
+    #rev = undefined;
+    /** @type {Set<number>} revs above #rev, seen out of order */
+    #revsAhead = new Set();
+
+    /** @returns {number | undefined} */
+    get sinceRev() {
+      return this.#rev;
+    }
+
+    /**
+     * A join answer's rev: everything up to it is held now.
+     * @param {number | undefined} rev
+     */
+    setRev(rev) {
+      if (typeof rev !== "number") return;
+      this.#rev = Math.max(this.#rev ?? 0, rev);
+      for (const r of this.#revsAhead) if (r <= this.#rev) this.#revsAhead.delete(r);
+      while (this.#revsAhead.delete(this.#rev + 1)) this.#rev++;
+    }
+
+    /**
+     * A change seen live (or a message, which is a change too).
+     * @param {number | undefined} rev
+     */
+    noteRev(rev) {
+      if (typeof rev !== "number" || this.#rev === undefined || rev <= this.#rev) return;
+      this.#revsAhead.add(rev);
+      while (this.#revsAhead.delete(this.#rev + 1)) this.#rev++;
+      // A rev never seen (an idempotent reaction bumps none, but a lost event would) stops the watermark; the next join resets it.
+      if (this.#revsAhead.size > MAX_PENDING) this.#revsAhead.clear();
+    }
 
     /** @returns {number | undefined} */
     get sinceSeq() {
@@ -110,6 +148,19 @@
       return this.#rooms.get(room)?.tracker.sinceSeq;
     }
 
+    /** @param {string} room */
+    sinceRev(room) {
+      return this.#rooms.get(room)?.tracker.sinceRev;
+    }
+
+    /**
+     * @param {string} room
+     * @param {number | undefined} rev
+     */
+    noteRev(room, rev) {
+      this.#rooms.get(room)?.tracker.noteRev(rev);
+    }
+
     /**
      * @param {string} room
      * @returns {Promise<RoomJoinData>}
@@ -134,6 +185,7 @@
       const state = this.#rooms.get(message.room);
       if (!state) return false;
       const fresh = state.tracker.accept(message);
+      state.tracker.noteRev(message.rev);
       this.#armGapCheck(message.room, state);
       return fresh;
     }
@@ -180,8 +232,9 @@
      */
     async #firstJoin(room, state) {
       try {
-        const data = await this.#deps.join(room, undefined, true);
+        const data = await this.#deps.join(room, undefined, true, undefined);
         state.tracker.start(data.messages);
+        state.tracker.setRev(data.rev);
         return data;
       } catch (err) {
         // Not joined: what arrived meanwhile is not this client's to deliver.
@@ -203,12 +256,24 @@
     async #catchUp(room, state, waitReady) {
       state.buffer ??= [];
       try {
-        for (let sinceSeq = state.tracker.sinceSeq ?? 0; ;) {
-          const data = await this.#deps.join(room, sinceSeq, waitReady);
+        for (let sinceSeq = state.tracker.sinceSeq ?? 0, sinceRev = state.tracker.sinceRev; ;) {
+          const data = await this.#deps.join(room, sinceSeq, waitReady, sinceRev);
           for (const m of data.messages) this.#deliver(room, state, m, true);
+          const updates = data.updates ?? [];
+          for (const m of updates) this.#deps.update?.(m);
           const last = data.messages[data.messages.length - 1];
-          if (!data.hasMore || !last) return data;
-          sinceSeq = last.seq;
+          const lastUpdate = updates[updates.length - 1];
+          const moreUpdates = Boolean(data.hasMoreUpdates && lastUpdate);
+          // Every change up to the last update is held; with no more, every change up to the answer's rev.
+          if (moreUpdates) sinceRev = lastUpdate?.rev;
+          else {
+            state.tracker.setRev(data.rev);
+            sinceRev = state.tracker.sinceRev;
+          }
+          const moreMessages = Boolean(data.hasMore && last);
+          if (!moreMessages && !moreUpdates) return data;
+          if (moreMessages && last) sinceSeq = last.seq;
+          else sinceSeq = state.tracker.sinceSeq ?? sinceSeq;
         }
       } finally {
         this.#flush(room, state);
@@ -238,6 +303,7 @@
         return;
       }
       if (state.tracker.accept(message)) this.#deps.deliver(message);
+      if (!fromPage) state.tracker.noteRev(message.rev);
       if (!state.buffer) this.#armGapCheck(room, state);
     }
 

@@ -38,6 +38,12 @@ export interface ChatContext {
   limits: ChatLimits;
   /** Shared by every socket of the namespace: coalescing is per user and room. */
   typing: TypingCoalescer;
+  /**
+   * Whether the user may moderate `room` under PROTOCOL's Moderation rules
+   * (`message:delete` of another's message). The moderation feature provides
+   * it; without it nobody moderates.
+   */
+  canModerate(ctx: ChatContext, room: string): Promise<boolean>;
 }
 
 /** Declares a `/chat` event: its name must be in the chat contract, its handler returns that event's ack data. */

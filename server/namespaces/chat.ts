@@ -3,23 +3,31 @@
  * and DM features through the registry. Membership (features/rooms/membership.ts)
  * owns what happens to rooms on disconnect and on recovery.
  */
+import { deleteMessage } from "../features/chat/delete";
+import { editMessage } from "../features/chat/edit";
+import { reactMessage } from "../features/chat/react";
 import { sendMessage } from "../features/chat/send";
 import { messageHistory } from "../features/chat/history";
 import { typing } from "../features/chat/typing";
 import { typingCoalescer } from "../features/chat/typing-coalescer";
 import type { ChatContext, ChatLimits } from "../features/context";
 import { directHistory } from "../features/dm/history";
+import { listConversations } from "../features/dm/list";
 import { sendDirect } from "../features/dm/send";
 import { joinRoom } from "../features/rooms/join";
 import { leaveRoom } from "../features/rooms/leave";
 import { listRooms } from "../features/rooms/list";
 import { roomMembers } from "../features/rooms/members";
 import { disconnectFromRooms, presenceAnnouncements, restoreRooms } from "../features/rooms/membership";
+import { markRead } from "../features/read-state/read";
+import { myRooms } from "../features/read-state/mine";
+import { roomReceipts } from "../features/read-state/receipts";
 import { searchMessages } from "../features/search/search";
+import { chatPing } from "../features/system/ping";
 import type { Logger } from "../logger";
 import type { PresenceChanges } from "../presence/open";
 import type { Presence } from "../presence/types";
-import type { ChatContract } from "../protocol";
+import type { ChatContract, ChatServerToClientEvents } from "../protocol";
 import { enforceTokenExpiry } from "../realtime/auth";
 import { namespacePublisher, socketPublisher } from "../realtime/publisher";
 import { registerEvents, type NamespaceHandlers, type RegistryHooks } from "../realtime/registry";
@@ -39,6 +47,14 @@ export const chatHandlers: NamespaceHandlers<ChatContract, ChatContext> = {
   typing,
   "dm:send": sendDirect,
   "dm:history": directHistory,
+  "message:edit": editMessage,
+  "message:delete": deleteMessage,
+  "message:react": reactMessage,
+  "room:read": markRead,
+  "room:mine": myRooms,
+  "room:receipts": roomReceipts,
+  "dm:list": listConversations,
+  "system:ping": chatPing,
 };
 
 export interface ChatDeps {
@@ -49,7 +65,13 @@ export interface ChatDeps {
   limits: ChatLimits & { typingCoalesceMs: number };
   /** Hands background work (disconnect cleanup) to graceful shutdown, which waits for it. */
   track?(work: Promise<unknown>): void;
+  /** What `session:welcome` tells each new socket besides its user and the time. */
+  welcome?: Omit<Parameters<ChatServerToClientEvents["session:welcome"]>[0], "user" | "serverTime">;
+  /** Who may moderate a room (ChatContext.canModerate); default: nobody. */
+  canModerate?: ChatContext["canModerate"];
 }
+
+const nobodyModerates: ChatContext["canModerate"] = async () => false;
 
 /**
  * What presence reports on its own (cluster), announced by membership in `/chat`.
@@ -91,8 +113,10 @@ export function attachChat(nsp: ChatNamespace, deps: ChatDeps): void {
       log,
       limits,
       typing: typingRelay,
+      canModerate: deps.canModerate ?? nobodyModerates,
     };
     registerEvents(socket, chatHandlers, ctx, log, deps.hooks);
+    if (deps.welcome) socket.emit("session:welcome", { ...deps.welcome, user: socket.data.user, serverTime: Date.now() });
 
     // socket.rooms is already empty in "disconnect"; read it while it is not.
     socket.on("disconnecting", () => {

@@ -5,6 +5,7 @@
  */
 import type { SystemContext } from "../features/system/context";
 import { healthcheck } from "../features/system/healthcheck";
+import { systemPing } from "../features/system/ping";
 import { systemState } from "../features/system/state";
 import type { Logger } from "../logger";
 import type { SystemContract } from "../protocol";
@@ -15,6 +16,7 @@ import type { SystemNamespace } from "../realtime/typed-namespace";
 export const systemHandlers: NamespaceHandlers<SystemContract, SystemContext> = {
   "system:healthcheck": healthcheck,
   "system:state": systemState,
+  "system:ping": systemPing,
 };
 
 /**

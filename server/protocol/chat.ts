@@ -6,14 +6,15 @@
 import { z } from "zod";
 import { ClientId, MessageText, RoomName } from "./common";
 import { type AckData, clientEvent, type ClientEvents, namespaceContract, serverEvent, type ServerEvents } from "./contract";
-import { authExpired, systemShutdown } from "./lifecycle";
+import { lifecycleClientEvents, lifecycleServerEvents, MessageSeq } from "./chat-lifecycle";
+import { authExpired, systemPing, systemShutdown } from "./lifecycle";
 import { DirectMessageModel, MemberEventModel, MessageModel, RoomJoinDataModel, SearchResultModel, UserModel } from "./models";
 
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const UserId = z.string().min(1).max(64);
 
 /** `room:join`: join a room; without `sinceSeq` get the last 50 messages, with it every later one (max 500). */
-export const RoomJoin = z.strictObject({ room: RoomName, sinceSeq: Seq.optional() });
+export const RoomJoin = z.strictObject({ room: RoomName, sinceSeq: Seq.optional(), sinceRev: Seq.optional() });
 /** `room:leave`: leave a room. */
 export const RoomLeave = z.strictObject({ room: RoomName });
 /**
@@ -25,7 +26,7 @@ export const RoomList = z.strictObject({ limit: z.number().int().min(1).max(1000
 /** `room:members`: the users in a room now (one entry per user, however many tabs). */
 export const RoomMembers = z.strictObject({ room: RoomName });
 /** `message:send`: store a message (before the ack) and send it to the room. */
-export const MessageSend = z.strictObject({ room: RoomName, text: MessageText, clientId: ClientId.optional() });
+export const MessageSend = z.strictObject({ room: RoomName, text: MessageText, clientId: ClientId.optional(), replyTo: MessageSeq.optional() });
 /** `message:history`: older messages, oldest first. */
 export const MessageHistory = z.strictObject({
   room: RoomName,
@@ -95,6 +96,8 @@ export const chatContract = namespaceContract({
       ack: z.object({ message: DirectMessageModel }),
     }),
     "dm:history": clientEvent({ summary: "Direct messages with one user, oldest first.", payload: DmHistory, ack: DirectPage }),
+    ...lifecycleClientEvents,
+    "system:ping": systemPing,
   },
   server: {
     "message:new": serverEvent({
@@ -110,6 +113,7 @@ export const chatContract = namespaceContract({
     "dm:new": serverEvent({ summary: "A direct message, to the recipient's sockets and the sender's other sockets.", payload: DirectMessageModel }),
     "system:shutdown": systemShutdown,
     "auth:expired": authExpired,
+    ...lifecycleServerEvents,
   },
 });
 export type ChatContract = typeof chatContract;

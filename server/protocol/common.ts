@@ -46,13 +46,16 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
  */
 const INVISIBLE_OR_BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B-\u200D\u2060\uFEFF\u{E0000}-\u{E007F}]/u;
 
+/** Most characters in a message's text (after trimming); `session:welcome` tells clients. */
+export const MESSAGE_MAX = 2000;
+
 /** Message text: 1–2000 characters after trimming, well-formed UTF-16 (no lone surrogate). */
 export const MessageText = z
   .string()
   .max(20_000, "text is too long")
   .refine((s) => !LONE_SURROGATE.test(s), "text has a lone surrogate (not valid Unicode)")
   .transform((s) => s.trim())
-  .pipe(z.string().min(1, "text is empty").max(2000, "text is longer than 2000 characters"));
+  .pipe(z.string().min(1, "text is empty").max(MESSAGE_MAX, `text is longer than ${MESSAGE_MAX} characters`));
 
 /** A client-chosen idempotency key for safe retries. */
 export const ClientId = z.string().min(1).max(64);

@@ -1,6 +1,6 @@
 /** Server events every authenticated namespace shares (and `/system` the first). */
 import { z } from "zod";
-import { serverEvent } from "./contract";
+import { clientEvent, serverEvent } from "./contract";
 import { ShutdownModel } from "./models";
 
 /** Addition: the server is shutting down; reconnect after `reconnectAfterMs`. */
@@ -13,4 +13,11 @@ export const systemShutdown = serverEvent({
 export const authExpired = serverEvent({
   summary: "The socket's token expired; the server disconnects it next. Reconnect with a new token.",
   payload: z.strictObject({}),
+});
+
+/** PROTOCOL v2 `system:ping { t? }` on every namespace: `t` (a number or a string up to 64) is echoed, `null` when absent. */
+export const systemPing = clientEvent({
+  summary: "Application-level round trip on every namespace: answers { t (echoed, null when absent), serverTime }.",
+  payload: z.strictObject({ t: z.union([z.number(), z.string().max(64)]).optional() }).optional(),
+  ack: z.object({ t: z.union([z.number(), z.string(), z.null()]), serverTime: z.number() }),
 });

@@ -54,9 +54,18 @@ export const SearchResultModel = model(
   "A search hit; `snippet` (an addition) wraps the matching words in [ ].",
 );
 export const RoomJoinDataModel = model(
-  z.object({ room: z.string(), members: z.array(UserModel), messages: z.array(MessageModel), hasMore: z.boolean() }),
+  z.object({
+    room: z.string(),
+    members: z.array(UserModel),
+    messages: z.array(MessageModel),
+    hasMore: z.boolean(),
+    rev: int(),
+    readSeq: int(),
+    updates: z.array(MessageModel).optional(),
+    hasMoreUpdates: z.boolean().optional(),
+  }),
   "RoomJoinData",
-  "Members and messages of a joined room (the last 50, or every message after sinceSeq up to 500).",
+  "Members and messages of a joined room (the last 50, or every message after sinceSeq up to 500); the room's rev and the user's read cursor. With sinceSeq and sinceRev: `updates`, the messages up to sinceSeq changed after sinceRev, oldest change first (at most 500; hasMoreUpdates when more remain).",
 );
 export const AckErrorModel = model(
   z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }),

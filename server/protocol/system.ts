@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { Empty } from "./common";
 import { clientEvent, type ClientEvents, namespaceContract, type ServerEvents } from "./contract";
-import { systemShutdown } from "./lifecycle";
+import { systemPing, systemShutdown } from "./lifecycle";
 import { SystemStateModel } from "./models";
 
 export const Healthcheck = Empty;
@@ -23,6 +23,7 @@ export const systemContract = namespaceContract({
       ack: SystemStateModel,
       noPayload: true,
     }),
+    "system:ping": systemPing,
   },
   server: { "system:shutdown": systemShutdown },
 });

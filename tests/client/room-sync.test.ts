@@ -17,6 +17,8 @@ const page = (seqs: number[], hasMore = false): RoomJoinData => ({
   members: [user],
   messages: seqs.map((s) => msg(s)),
   hasMore,
+  rev: 0,
+  readSeq: 0,
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
