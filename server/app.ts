@@ -29,6 +29,7 @@ import { tokenAuth, tokenExpiryAdmission } from "./realtime/auth";
 import { refuseMsgpackBundle } from "./realtime/client-bundles";
 import { attachChat, chatPresenceChanges } from "./namespaces/chat";
 import { attachGame } from "./namespaces/game";
+import { storedRoundArchive } from "./features/game/archive";
 import { attachRoot } from "./namespaces/root";
 import { attachSystem } from "./namespaces/system";
 import { openPresence } from "./presence/open";
@@ -163,6 +164,9 @@ export async function createParlor(config: Config): Promise<Parlor> {
     // Its own budget, apart from chat; game:input has a cheap per-connection one, checked before validation.
     hooks: { ...hooks<GameContext>("/game"), admit: [tokenExpiry, budgets.gameInput], guards: [security.guard<GameContext>("game")], refusals },
     options: { reservationMs: config.gameReservationMs, restartDelayMs: config.gameRestartMs, winScore: config.gameWinScore },
+    // Recorded rounds live in the store's database (replays survive restarts; on PostgreSQL, every node's).
+    archive: store.rounds ? storedRoundArchive(store.rounds, { perGame: config.gameReplaysPerGame }) : undefined,
+    roundsPerGame: config.gameReplaysPerGame,
   });
 
   const systemCtx: SystemContext = {

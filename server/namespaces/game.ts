@@ -5,6 +5,7 @@
  * A lost connection keeps its seat for the reservation time.
  */
 import { GameManager, type GameConnection, type GameContext, type GameOptions, type GameTransport } from "../features/game";
+import type { RoundArchive } from "../features/game/archive";
 import { createGame } from "../features/game/create";
 import { gameInput } from "../features/game/input";
 import { joinGame } from "../features/game/join";
@@ -39,6 +40,10 @@ export interface GameDeps {
   hooks?: RegistryHooks<GameContext>;
   /** Rule and timing overrides (defaults from PROTOCOL.md). */
   options?: Partial<GameOptions>;
+  /** Where finished rounds are kept (default: in memory, `roundsPerGame` per game). */
+  archive?: RoundArchive;
+  /** Rounds the in-memory archive keeps per game (PARLOR_GAME_REPLAYS_PER_GAME). */
+  roundsPerGame?: number;
   /** Per-user caps (default: none). */
   limits?: { maxGamesPerUser: number; maxListItems: number };
 }
@@ -69,6 +74,8 @@ export function attachGame(nsp: GameNamespace, deps: GameDeps): GameManager {
     options: deps.options,
     onError: (err, gameId) => deps.log.error({ err, gameId }, "game tick failed"),
     maxGamesPerUser: deps.limits?.maxGamesPerUser,
+    archive: deps.archive,
+    roundsPerGame: deps.roundsPerGame,
   });
   const maxListItems = deps.limits?.maxListItems ?? Infinity;
   nsp.on("connection", (socket) => {

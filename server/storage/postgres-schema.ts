@@ -5,6 +5,7 @@
  * migrations; never edit an applied one.
  */
 import type { Pool } from "pg";
+import { PG_ROUNDS_SQL } from "./postgres-rounds";
 
 export interface Migration {
   version: number;
@@ -131,6 +132,7 @@ SELECT DISTINCT ON (user_id, other_id) user_id, other_id, id, ts FROM (
 ) sides ORDER BY user_id, other_id, ts DESC, serial DESC;
 `,
   },
+  { version: 4, name: "game rounds (recorded Orbs rounds for replays)", sql: PG_ROUNDS_SQL },
 ];
 
 /** Any fixed number: the advisory lock key that serialises migrations across nodes. */

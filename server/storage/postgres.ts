@@ -15,6 +15,7 @@
 import { Pool } from "pg";
 import type { Logger } from "../logger";
 import type { SearchResult } from "../protocol";
+import { postgresRounds } from "./postgres-rounds";
 import { migrate } from "./postgres-schema";
 import { FTS_CONFIG, searchQuery } from "./postgres-search";
 import { appError, refusals } from "./lifecycle";
@@ -194,6 +195,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
       return one<{ id: string; name: string }>("SELECT id, name FROM users WHERE id = $1", [id]);
     },
     ...postgresLifecycle(pool),
+    rounds: postgresRounds(pool),
     health: () => ({ ok: true }),
     async close() {
       if (!pool.ended) await pool.end();

@@ -6,6 +6,7 @@
  */
 import type { Database } from "better-sqlite3";
 import { REPLY_PREVIEW_CHARS } from "./lifecycle";
+import { migrateRounds } from "./sqlite-rounds";
 
 /**
  * The full-text index over message text.
@@ -170,6 +171,7 @@ function addLifecycleColumns(db: Database): void {
  * fills dm_conversations from the stored DMs.
  */
 export function migrateSqlite(db: Database): void {
+  migrateRounds(db);
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version >= SCHEMA_VERSION) {
     db.exec(SQLITE_SCHEMA);

@@ -16,6 +16,7 @@ import { createWriteQueue } from "./group-commit";
 import { prepareLifecycleWrites } from "./sqlite-lifecycle-writes";
 import { prepareReadState } from "./sqlite-read-state";
 import { prepareReads } from "./sqlite-reads";
+import { prepareRoundReads, prepareRoundWrites } from "./sqlite-rounds";
 import { isRefusal, isStorageFault, serializeError, type Request, type Response, type ThreadData, type WorkerMessage } from "./sqlite-thread-protocol";
 import { migrateSqlite } from "./sqlite-schema";
 import { prepareWrites } from "./sqlite-writes";
@@ -63,7 +64,7 @@ function signalReady(message: WorkerMessage, ok: boolean): void {
 
 function runWriter(db: Database.Database): (req: Request) => void {
   const queue = createWriteQueue(db, { group: data.groupCommit, maxBatch: data.maxBatch });
-  const ops = { ...prepareWrites(db), ...prepareLifecycleWrites(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const ops = { ...prepareWrites(db), ...prepareLifecycleWrites(db), ...prepareRoundWrites(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
   // Answers collected during one turn are posted together (one message per batch).
   let outbox: Response[] = [];
   const send = () => {
@@ -106,7 +107,7 @@ function runWriter(db: Database.Database): (req: Request) => void {
 }
 
 function runReader(db: Database.Database): (req: Request) => void {
-  const reads = { ...prepareReads(db), ...prepareReadState(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const reads = { ...prepareReads(db), ...prepareReadState(db), ...prepareRoundReads(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
   return (req) => {
     let response: Response;
     try {

@@ -99,6 +99,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions & { lo
     dmConversations: (userId, limit) => read("dmConversations", [userId, limit]),
     saveUser: (user) => write("saveUser", [user]),
     getUser: (id) => read("getUser", [id]),
+    rounds: {
+      saveRound: (record, summary, keep) => write("saveRound", [record, summary, keep]),
+      listRounds: (gameId, limit) => read("listRounds", [gameId, limit]),
+      getRound: (id) => read("getRound", [id]),
+    },
     commitStats: () => ({ ...stats }),
     threads: () => ({ writer, reads, search: searches.thread() }),
     health: () => tracker.health(),

@@ -3,6 +3,7 @@
  * SQLite (default) and other backends are interchangeable.
  */
 import type { DirectMessage, Message, SearchResult, User } from "../protocol";
+import type { RoundStore } from "./rounds";
 
 export interface Page<T> {
   /** Oldest first. */
@@ -187,6 +188,8 @@ export interface MessageStore {
    */
   health(): StoreHealth;
   close(): Promise<void>;
+  /** Recorded game rounds (replays), when the store keeps them: SQLite and PostgreSQL do. */
+  rounds?: RoundStore;
 }
 
 export interface StoreHealth {

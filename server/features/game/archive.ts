@@ -1,9 +1,10 @@
 /**
- * Where finished rounds go. The interface is async so a SQLite or PostgreSQL
- * implementation can slot in; the in-memory one keeps the last rounds of each
- * game and a bounded total, so a node that runs for weeks holds a fixed
- * amount.
+ * Where finished rounds go: in memory (MemoryRoundArchive: the last rounds of
+ * each game and a bounded total, so a node that runs for weeks holds a fixed
+ * amount), or in the message store's SQLite or PostgreSQL database
+ * (storedRoundArchive), where they survive restarts.
  */
+import type { RoundStore } from "../../storage/rounds";
 import { summarizeRound, type RoundRecord, type RoundSummary } from "./recorder";
 
 export interface RoundArchive {
@@ -81,4 +82,22 @@ export class MemoryRoundArchive implements RoundArchive {
     if (at >= 0) ids.splice(at, 1);
     if (ids.length === 0) this.byGame.delete(entry.record.gameId);
   }
+}
+
+/**
+ * An archive in the message store's database (SQLite or PostgreSQL): rounds
+ * survive restarts, and on PostgreSQL every node sees every node's rounds.
+ * Retention as the memory archive: the newest `perGame` per game (default
+ * 20, PARLOR_GAME_REPLAYS_PER_GAME) and the newest `total` (default 5,000).
+ *
+ * @example
+ * const archive = storedRoundArchive(store.rounds!, { perGame: config.gameReplaysPerGame });
+ */
+export function storedRoundArchive(table: RoundStore, options: MemoryRoundArchiveOptions = {}): RoundArchive {
+  const keep = { perGame: Math.max(1, options.perGame ?? 20), total: Math.max(1, options.total ?? 5000) };
+  return {
+    save: (record) => table.saveRound(record, summarizeRound(record), keep),
+    list: (gameId, limit) => table.listRounds(gameId, limit),
+    get: (id) => table.getRound(id),
+  };
 }
