@@ -16,6 +16,7 @@ import { createTokenSigner } from "./auth/tokens";
 import type { Config } from "./config";
 import { connectRedis } from "./cluster/redis";
 import type { ChatContext } from "./features/context";
+import { canModerate } from "./features/moderation";
 import type { SystemContext } from "./features/system/context";
 import { createExpressApp } from "./http/express-app";
 import { docsRouter } from "./http/docs";
@@ -97,7 +98,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
 
   // Users are stored once per process, first-time users in shared writes (see known-users.ts).
   const users = knownUsers(store);
-  const rememberUser = (user: User) => users.remember(user);
+  const rememberUser = (user: User, roles?: readonly string[]) => users.remember(user, roles);
   // With Redis the rate limits are per user across the cluster, not per node.
   const security = createSecurity(config, log, redis ? { redis: { client: redis.client, useRedisPackage: true } } : {});
   const app = createExpressApp(
@@ -150,6 +151,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
     limits: config.limits,
     hooks: { ...hooks<ChatContext>("/chat"), admit: [tokenExpiry], guards: [security.guard<ChatContext>("chat")], refusals },
     track: drain.track,
+    canModerate,
     welcome: {
       node: config.nodeId,
       limits: { ratePerSec: config.rateLimit.perSecond, burst: config.rateLimit.burst, maxPayload: config.maxPayloadBytes, messageMax: MESSAGE_MAX },

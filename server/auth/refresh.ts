@@ -16,7 +16,7 @@ export type AuthRefreshInput = z.infer<typeof AuthRefresh>;
 export interface RefreshDeps {
   verifier: IdentityVerifier;
   /** Stores the (possibly renamed) user, as the handshake does. */
-  remember?: (user: User) => Promise<void>;
+  remember?: (user: User, roles?: readonly string[]) => Promise<void>;
   now?: number;
 }
 
@@ -35,7 +35,7 @@ export async function refreshIdentity(input: AuthRefreshInput, current: User, de
   if (!identity) throw new AppError("UNAUTHORIZED", "invalid or expired token");
   // A socket is one user for its whole life: other tabs, DMs and rooms are keyed by the id.
   if (identity.user.id !== current.id) throw new AppError("FORBIDDEN", "the token is for another user: reconnect with it instead");
-  await deps.remember?.(identity.user);
+  await deps.remember?.(identity.user, identity.roles);
   return identity;
 }
 

@@ -7,6 +7,7 @@ import type { Logger } from "../logger";
 import type { Presence } from "../presence/types";
 import { type ChatContract, chatContract, type ChatServerToClientEvents, type User } from "../protocol";
 import type { Publisher } from "../realtime/publisher";
+import type { RoomControl } from "../realtime/room-control";
 import { eventDefiner } from "../realtime/registry";
 import type { MessageStore } from "../storage/types";
 import type { TypingCoalescer } from "./chat/typing-coalescer";
@@ -44,6 +45,8 @@ export interface ChatContext {
    * it; without it nobody moderates.
    */
   canModerate(ctx: ChatContext, room: string): Promise<boolean>;
+  /** Takes a user's sockets out of a room on every node (kicks and bans). */
+  roomControl: RoomControl;
 }
 
 /** Declares a `/chat` event: its name must be in the chat contract, its handler returns that event's ack data. */

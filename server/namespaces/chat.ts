@@ -18,7 +18,8 @@ import { joinRoom } from "../features/rooms/join";
 import { leaveRoom } from "../features/rooms/leave";
 import { listRooms } from "../features/rooms/list";
 import { roomMembers } from "../features/rooms/members";
-import { disconnectFromRooms, presenceAnnouncements, restoreRooms } from "../features/rooms/membership";
+import { moderationHandlers } from "../features/moderation";
+import { disconnectFromRooms, exitRoom, presenceAnnouncements, restoreRooms } from "../features/rooms/membership";
 import { markRead } from "../features/read-state/read";
 import { myRooms } from "../features/read-state/mine";
 import { roomReceipts } from "../features/read-state/receipts";
@@ -31,6 +32,7 @@ import type { ChatContract, ChatServerToClientEvents } from "../protocol";
 import { enforceTokenExpiry } from "../realtime/auth";
 import { namespacePublisher, socketPublisher } from "../realtime/publisher";
 import { registerEvents, type NamespaceHandlers, type RegistryHooks } from "../realtime/registry";
+import { namespaceRoomControl } from "../realtime/room-control";
 import { chatRoom, chatRoomName } from "../realtime/rooms";
 import type { ChatNamespace } from "../realtime/typed-namespace";
 import type { MessageStore } from "../storage/types";
@@ -55,6 +57,7 @@ export const chatHandlers: NamespaceHandlers<ChatContract, ChatContext> = {
   "room:receipts": roomReceipts,
   "dm:list": listConversations,
   "system:ping": chatPing,
+  ...moderationHandlers,
 };
 
 export interface ChatDeps {
@@ -89,6 +92,12 @@ export function attachChat(nsp: ChatNamespace, deps: ChatDeps): void {
   const cleanups = new Map<string, Promise<void>>();
   const typingRelay = typingCoalescer(deps.limits.typingCoalesceMs);
   const limits: ChatLimits = { maxRoomsPerUser: deps.limits.maxRoomsPerUser, maxListItems: deps.limits.maxListItems };
+  // This node's connections, so a kick or ban from any node runs exitRoom for the sockets held here.
+  const contexts = new Map<string, ChatContext>();
+  const roomControl = namespaceRoomControl(nsp, async (socketId, room) => {
+    const ctx = contexts.get(socketId);
+    if (ctx) await exitRoom(room, ctx);
+  });
   nsp.on("connection", (socket) => {
     // A recovered socket skipped the token check: one whose token expired goes now.
     if (!enforceTokenExpiry(socket, deps.log)) return;
@@ -114,12 +123,15 @@ export function attachChat(nsp: ChatNamespace, deps: ChatDeps): void {
       limits,
       typing: typingRelay,
       canModerate: deps.canModerate ?? nobodyModerates,
+      roomControl,
     };
     registerEvents(socket, chatHandlers, ctx, log, deps.hooks);
     if (deps.welcome) socket.emit("session:welcome", { ...deps.welcome, user: socket.data.user, serverTime: Date.now() });
 
     // socket.rooms is already empty in "disconnect"; read it while it is not.
+    contexts.set(socket.id, ctx);
     socket.on("disconnecting", () => {
+      contexts.delete(socket.id);
       const done: Promise<void> = disconnectFromRooms(ctx.connection.rooms(), ctx)
         .catch((err) => log.error({ err }, "presence cleanup failed"))
         .finally(() => cleanups.get(socket.id) === done && cleanups.delete(socket.id));

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ClientId, MessageText, RoomName } from "./common";
 import { type AckData, clientEvent, type ClientEvents, namespaceContract, serverEvent, type ServerEvents } from "./contract";
 import { lifecycleClientEvents, lifecycleServerEvents, MessageSeq } from "./chat-lifecycle";
+import { moderationClientEvents, moderationServerEvents } from "./chat-moderation";
 import { authExpired, systemPing, systemShutdown } from "./lifecycle";
 import { DirectMessageModel, MemberEventModel, MessageModel, RoomJoinDataModel, SearchResultModel, UserModel } from "./models";
 
@@ -97,6 +98,7 @@ export const chatContract = namespaceContract({
     }),
     "dm:history": clientEvent({ summary: "Direct messages with one user, oldest first.", payload: DmHistory, ack: DirectPage }),
     ...lifecycleClientEvents,
+    ...moderationClientEvents,
     "system:ping": systemPing,
   },
   server: {
@@ -114,6 +116,7 @@ export const chatContract = namespaceContract({
     "system:shutdown": systemShutdown,
     "auth:expired": authExpired,
     ...lifecycleServerEvents,
+    ...moderationServerEvents,
   },
 });
 export type ChatContract = typeof chatContract;

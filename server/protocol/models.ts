@@ -53,6 +53,33 @@ export const SearchResultModel = model(
   "SearchResult",
   "A search hit; `snippet` (an addition) wraps the matching words in [ ].",
 );
+export const RoomInfoModel = model(
+  z.object({
+    room: z.string(),
+    owner: UserModel.nullable(),
+    moderators: z.array(UserModel),
+    topic: z.string(),
+    slowModeMs: int(),
+    lastSeq: int(),
+  }),
+  "RoomInfo",
+  "A room's owner (its first joiner; null until someone joins an ownerless room), room moderators, topic, slow mode (0: off) and last seq.",
+);
+export const ModActionModel = model(
+  z.object({
+    id: z.string(),
+    room: z.string(),
+    action: z.enum(["mute", "unmute", "kick", "ban", "unban", "promote", "demote", "delete", "update"]),
+    target: UserModel.nullable(),
+    by: UserModel,
+    reason: z.string().optional(),
+    until: z.number().nullable().optional(),
+    seq: int().optional(),
+    ts: z.number(),
+  }),
+  "ModAction",
+  "One entry of a room's audit log, newest id last. `until`: when a mute or ban ends (null: open-ended); `seq`: the deleted message (delete); `target` is null for update.",
+);
 export const RoomJoinDataModel = model(
   z.object({
     room: z.string(),
@@ -61,6 +88,7 @@ export const RoomJoinDataModel = model(
     hasMore: z.boolean(),
     rev: int(),
     readSeq: int(),
+    info: RoomInfoModel,
     updates: z.array(MessageModel).optional(),
     hasMoreUpdates: z.boolean().optional(),
   }),
@@ -128,6 +156,9 @@ export type Message = z.output<typeof MessageModel>;
 export type DirectMessage = z.output<typeof DirectMessageModel>;
 export type SearchResult = z.output<typeof SearchResultModel>;
 export type RoomJoinData = z.output<typeof RoomJoinDataModel>;
+export type RoomInfo = z.output<typeof RoomInfoModel>;
+export type ModAction = z.output<typeof ModActionModel>;
+export type ModActionKind = ModAction["action"];
 export type AckError = z.output<typeof AckErrorModel>;
 export type GameSummary = z.output<typeof GameSummaryModel>;
 export type GameStatus = GameSummary["status"];

@@ -45,7 +45,12 @@ export interface TokenAuthOptions {
  * The namespace middleware. `log` records refusals (a burst of them is someone
  * guessing tokens) and failures; the client only ever sees the code.
  */
-export function tokenAuth(identities: IdentityVerifier, onUser: (user: User) => Promise<void>, log?: Logger, options: TokenAuthOptions = {}) {
+export function tokenAuth(
+  identities: IdentityVerifier,
+  onUser: (user: User, roles: readonly Role[]) => Promise<void>,
+  log?: Logger,
+  options: TokenAuthOptions = {},
+) {
   const maxSockets = options.maxSocketsPerUser ?? Infinity;
   return async (socket: Socket, next: (err?: Error) => void) => {
     const claims = await identities.verify((socket.handshake.auth as Record<string, unknown> | undefined)?.token);
@@ -54,7 +59,8 @@ export function tokenAuth(identities: IdentityVerifier, onUser: (user: User) => 
       return next(handshakeError("UNAUTHORIZED", "missing, invalid or expired token: POST /api/session first"));
     }
     try {
-      await onUser(claims.user);
+      // With the token's roles: a user's global roles are those of the latest token seen (Moderation).
+      await onUser(claims.user, claims.roles);
     } catch (err) {
       log?.error({ err, nsp: socket.nsp.name, user: claims.user.id }, "handshake failed");
       return next(handshakeError("INTERNAL", "internal error"));

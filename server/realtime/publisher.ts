@@ -20,8 +20,8 @@ export interface PublishOptions {
  * ctx.publish.toRoom(chatRoom(room), { exceptSender: true }).emit("message:new", message);
  */
 export interface Publisher<M extends DefaultEventsMap> {
-  /** To every socket in a Socket.IO room (use the helpers in rooms.ts for the name). */
-  toRoom(room: string, opts?: PublishOptions): Emitter<M>;
+  /** To every socket in a Socket.IO room, or in any of several (each socket once); use the helpers in rooms.ts for the names. */
+  toRoom(room: string | string[], opts?: PublishOptions): Emitter<M>;
   /** To every socket of each user, on every node. */
   toUsers(userIds: string[], opts?: PublishOptions): Emitter<M>;
 }

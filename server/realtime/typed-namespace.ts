@@ -9,8 +9,14 @@ import type { SocketData } from "./auth";
 
 export type { SocketData };
 
-/** Parlor's nodes send each other nothing through Socket.IO (presence goes through Redis). */
-export type InterServerEvents = Record<never, never>;
+/**
+ * What Parlor's nodes send each other through Socket.IO (presence goes through
+ * Redis): a kick or ban asks every node to take the user's local sockets out
+ * of a chat room (room-control.ts); each answers how many it removed.
+ */
+export type InterServerEvents = {
+  "chat:remove-user": (room: string, userId: string, ack: (removed: number) => void) => void;
+};
 
 /** A namespace typed by its contract. */
 export type TypedNamespace<C extends NamespaceContract, D = SocketData> = Namespace<ClientEvents<C>, ServerEvents<C>, InterServerEvents, D>;

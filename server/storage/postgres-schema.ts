@@ -5,6 +5,7 @@
  * migrations; never edit an applied one.
  */
 import type { Pool } from "pg";
+import { PG_MODERATION_SQL } from "./postgres-moderation";
 import { PG_ROUNDS_SQL } from "./postgres-rounds";
 
 export interface Migration {
@@ -133,6 +134,11 @@ SELECT DISTINCT ON (user_id, other_id) user_id, other_id, id, ts FROM (
 `,
   },
   { version: 4, name: "game rounds (recorded Orbs rounds for replays)", sql: PG_ROUNDS_SQL },
+  {
+    version: 5,
+    name: "rooms v2 and moderation: owners, room moderators, topic, slow mode, mutes and bans, audit log, users' roles",
+    sql: PG_MODERATION_SQL,
+  },
 ];
 
 /** Any fixed number: the advisory lock key that serialises migrations across nodes. */

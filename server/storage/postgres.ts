@@ -15,6 +15,7 @@
 import { Pool } from "pg";
 import type { Logger } from "../logger";
 import type { SearchResult } from "../protocol";
+import { postgresModeration } from "./postgres-moderation";
 import { postgresRounds } from "./postgres-rounds";
 import { migrate } from "./postgres-schema";
 import { FTS_CONFIG, searchQuery } from "./postgres-search";
@@ -91,6 +92,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
       if (live.rowCount === 0) throw appError(refusals.replyNotFound);
       return (await db.query<MessageRow>(APPEND, params)).rows[0];
     });
+  const moderation = postgresModeration(pool);
   const directByClientId = (from: string, to: string, clientId: string) =>
     one<DirectMessageRow>("SELECT * FROM direct_messages WHERE from_id = $1 AND to_id = $2 AND client_id = $3", [from, to, clientId]);
 
@@ -101,11 +103,15 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         const existing = await byClientId(input.room, input.user.id, input.clientId);
         if (existing) return { message: toMessage(existing), created: false };
       }
+      // Mutes and slow mode (postgres-moderation.ts): refused before anything is stored.
+      const admitted = await moderation.admitSend(input);
       const params = [newId("m"), input.room, input.user.id, input.user.name, input.text, Date.now(), input.clientId ?? null, input.replyTo ?? null];
       try {
         const row = input.replyTo === undefined ? (await pool.query<MessageRow>(APPEND, params)).rows[0] : await appendReply(input, params);
+        await admitted.stored(Number(row.ts));
         return { message: toMessage(row), created: true };
       } catch (err) {
+        await admitted.release();
         // A concurrent duplicate committed first: our statement (and its seq) was rolled back.
         if (input.clientId === undefined || !isUniqueViolation(err, "messages_client")) throw err;
         const winner = await byClientId(input.room, input.user.id, input.clientId);
@@ -185,16 +191,18 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
       );
       return pageFromNewest(rows, limit, toDirect);
     },
-    async saveUser(user) {
+    async saveUser(user, roles) {
+      // Roles left out (a guest session being issued) keep the stored ones.
       await pool.query(
-        "INSERT INTO users (id, name, seen_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at",
-        [user.id, user.name, Date.now()],
+        "INSERT INTO users (id, name, seen_at, roles) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at, roles = coalesce(excluded.roles, users.roles)",
+        [user.id, user.name, Date.now(), roles === undefined ? null : JSON.stringify([...roles])],
       );
     },
     async getUser(id) {
       return one<{ id: string; name: string }>("SELECT id, name FROM users WHERE id = $1", [id]);
     },
     ...postgresLifecycle(pool),
+    ...moderation,
     rounds: postgresRounds(pool),
     health: () => ({ ok: true }),
     async close() {

@@ -6,6 +6,7 @@
  */
 import type { Database } from "better-sqlite3";
 import { REPLY_PREVIEW_CHARS } from "./lifecycle";
+import { migrateModeration } from "./sqlite-moderation";
 import { migrateRounds } from "./sqlite-rounds";
 
 /**
@@ -175,6 +176,7 @@ export function migrateSqlite(db: Database): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version >= SCHEMA_VERSION) {
     db.exec(SQLITE_SCHEMA);
+    db.transaction(() => migrateModeration(db)).immediate();
     return;
   }
   db.transaction(() => {
@@ -183,6 +185,7 @@ export function migrateSqlite(db: Database): void {
     // Before the schema: its indexes name the new columns.
     addLifecycleColumns(db);
     db.exec(SQLITE_SCHEMA);
+    migrateModeration(db);
     if (fts && !fts.sql.includes("prefix")) db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
     if (version < 3) db.exec(BACKFILL_CONVERSATIONS);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -14,6 +14,8 @@ import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { createWriteQueue } from "./group-commit";
 import { prepareLifecycleWrites } from "./sqlite-lifecycle-writes";
+import { prepareModerationReads } from "./sqlite-moderation-reads";
+import { prepareModerationWrites } from "./sqlite-moderation-writes";
 import { prepareReadState } from "./sqlite-read-state";
 import { prepareReads } from "./sqlite-reads";
 import { prepareRoundReads, prepareRoundWrites } from "./sqlite-rounds";
@@ -64,7 +66,7 @@ function signalReady(message: WorkerMessage, ok: boolean): void {
 
 function runWriter(db: Database.Database): (req: Request) => void {
   const queue = createWriteQueue(db, { group: data.groupCommit, maxBatch: data.maxBatch });
-  const ops = { ...prepareWrites(db), ...prepareLifecycleWrites(db), ...prepareRoundWrites(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const ops = { ...prepareWrites(db), ...prepareLifecycleWrites(db), ...prepareRoundWrites(db), ...prepareModerationWrites(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
   // Answers collected during one turn are posted together (one message per batch).
   let outbox: Response[] = [];
   const send = () => {
@@ -107,7 +109,7 @@ function runWriter(db: Database.Database): (req: Request) => void {
 }
 
 function runReader(db: Database.Database): (req: Request) => void {
-  const reads = { ...prepareReads(db), ...prepareReadState(db), ...prepareRoundReads(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const reads = { ...prepareReads(db), ...prepareReadState(db), ...prepareRoundReads(db), ...prepareModerationReads(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
   return (req) => {
     let response: Response;
     try {

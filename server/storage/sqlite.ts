@@ -73,7 +73,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions & { lo
   const read = <T>(op: string, args: unknown[]): Promise<T> => guard(() => reads.call<T>(op, args));
 
   return {
-    appendMessage: (input) => write("appendMessage", [input]),
+    // Through mutes and slow mode (sqlite-moderation-writes.ts).
+    appendMessage: (input) => write("appendModerated", [input]),
     recentMessages: (room, limit) => read("recentMessages", [room, limit]),
     messagesSince: (room, sinceSeq, limit) => read("messagesSince", [room, sinceSeq, limit]),
     messagesBefore: (room, beforeSeq, limit) => read("messagesBefore", [room, beforeSeq, limit]),
@@ -97,7 +98,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions & { lo
     myRooms: (userId) => read("myRooms", [userId]),
     receipts: (room, userIds) => read("receipts", [room, userIds]),
     dmConversations: (userId, limit) => read("dmConversations", [userId, limit]),
-    saveUser: (user) => write("saveUser", [user]),
+    saveUser: (user, roles) => write("saveUserWithRoles", [user, roles]),
+    openRoom: (room, user) => write("openRoom", [room, user]),
+    roomInfo: (room) => read("roomInfo", [room]),
+    updateRoom: (input) => write("updateRoom", [input]),
+    moderate: (input) => write("moderate", [input]),
+    modLog: (room, before, limit) => read("modLog", [room, before, limit]),
+    knownUser: (id) => read("knownUser", [id]),
+    isRoomMember: (userId, room) => read("isRoomMember", [userId, room]),
     getUser: (id) => read("getUser", [id]),
     rounds: {
       saveRound: (record, summary, keep) => write("saveRound", [record, summary, keep]),

@@ -3,6 +3,7 @@
  * SQLite (default) and other backends are interchangeable.
  */
 import type { DirectMessage, Message, SearchResult, User } from "../protocol";
+import type { ModerationStore } from "./moderation-types";
 import type { RoundStore } from "./rounds";
 
 export interface Page<T> {
@@ -125,8 +126,12 @@ export interface Stored<T> {
   created: boolean;
 }
 
-export interface MessageStore {
-  /** Durably stores a room message with the room's next `seq` (resolves after commit). */
+export interface MessageStore extends ModerationStore {
+  /**
+   * Durably stores a room message with the room's next `seq` (resolves after
+   * commit). A clientId retry of a stored message returns it; otherwise a
+   * mute in force answers FORBIDDEN and slow mode RATE_LIMITED (moderation.ts).
+   */
   appendMessage(input: NewMessage): Promise<Stored<Message>>;
   /** The last `limit` messages of a room; `hasMore` when older ones exist. */
   recentMessages(room: string, limit: number): Promise<RoomPage>;
@@ -178,8 +183,8 @@ export interface MessageStore {
   receipts(room: string, userIds: string[]): Promise<Receipt[]>;
   /** The user's DM conversations, most recent first (all of them, or the first `limit`). */
   dmConversations(userId: string, limit?: number): Promise<Conversation[]>;
-  /** Remembers a user (DMs need to know ids the server has seen). */
-  saveUser(user: User): Promise<void>;
+  /** Remembers a user (DMs need to know ids the server has seen), with the global roles of their latest token when given. */
+  saveUser(user: User, roles?: readonly string[]): Promise<void>;
   getUser(id: string): Promise<User | undefined>;
   /**
    * Whether the store can still keep what it acknowledges: false after a

@@ -19,6 +19,7 @@ const page = (seqs: number[], hasMore = false): RoomJoinData => ({
   hasMore,
   rev: 0,
   readSeq: 0,
+  info: { room: "lobby", owner: user, moderators: [], topic: "", slowModeMs: 0, lastSeq: 0 },
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

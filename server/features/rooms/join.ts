@@ -18,6 +18,8 @@ export const MAX_UPDATES_ON_JOIN = 500;
 export const joinRoom = defineChatEvent({
   event: "room:join",
   async handle({ room, sinceSeq, sinceRev }, ctx) {
+    // A banned user is refused here (FORBIDDEN, reason "banned"); the first joiner of an ownerless room owns it.
+    const info = await ctx.store.openRoom(room, ctx.user);
     const membership = await ctx.store.startMembership(ctx.user, room);
     let entry: Awaited<ReturnType<typeof enterRoom>> | undefined;
     try {
@@ -32,7 +34,7 @@ export const joinRoom = defineChatEvent({
       entry.announce();
       // Two reads, two revs: the smaller one, so a change between them is sent again later rather than missed.
       const rev = changes ? Math.min(page.rev, changes.rev) : page.rev;
-      const data = { room, members, messages: page.items, hasMore: page.hasMore, rev, readSeq: membership.readSeq };
+      const data = { room, members, messages: page.items, hasMore: page.hasMore, rev, readSeq: membership.readSeq, info };
       return changes ? { ...data, updates: changes.updates, hasMoreUpdates: changes.hasMoreUpdates } : data;
     } catch (err) {
       await entry?.undo();

@@ -84,6 +84,16 @@ export async function exitRoom(room: string, ctx: ChatContext): Promise<void> {
 }
 
 /**
+ * A kick or a ban: every socket of `user` leaves `room` on every node (the
+ * node holding each socket runs exitRoom for it, so `room:member-left` goes
+ * out once, for the last one), then the lasting membership ends.
+ */
+export async function removeFromRoom(room: string, user: User, ctx: ChatContext): Promise<void> {
+  await ctx.roomControl.removeUser(room, user.id);
+  await ctx.store.endMembership(user.id, room);
+}
+
+/**
  * On disconnect: presence forgets the connection in every room it was in.
  * Socket.IO leaves the rooms itself right after saving them for recovery;
  * leaving them here first would recover a socket without its rooms.
