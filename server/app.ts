@@ -106,7 +106,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
       healthRouter(() => shuttingDown, () => store.health(), log),
       metricsRouter(metrics.registry, config.metricsToken),
       sessionRouter(config.identity.guests ? signer : undefined, rememberUser, security.sessionLimit),
-      pagesRouter(),
+      pagesRouter({ winScore: config.gameWinScore }),
       docsRouter(),
       ...(admin ? [admin.router] : []),
     ],

@@ -9,6 +9,7 @@
   /** @typedef {import("../server/protocol").GameOver} GameOver */
   /** @typedef {import("../server/protocol").GameSummary} GameSummary */
   /** @typedef {import("../server/protocol").Snapshot} Snapshot */
+  /** @typedef {import("./globals").AckData<GameEvents, "game:replays">["replays"][number]} ReplaySummary */
   /** @typedef {import("./game-sync").SyncState} SyncState */
   /** @typedef {import("./globals").GameSocket} GameSocket */
   /** @typedef {import("./globals").StoredSession} StoredSession */
@@ -39,6 +40,8 @@
     socket: null,
     /** @type {GameSummary | null} the game this page has a seat in */
     game: null,
+    /** @type {"spectate" | "replay" | null} watching without a seat: a live game, or a recorded round */
+    watching: null,
     /** @type {string | null} */
     playerId: null,
     /** @type {SyncState | null} */
@@ -82,28 +85,73 @@
   const request = (event, payload) => window.ParlorSession.request(socket(), event, payload);
 
   // ---- lobby -----------------------------------------------------------
+  /**
+   * @param {string} text
+   * @param {() => void} onClick
+   */
+  function button(text, onClick) {
+    const b = el("button", "", text);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  /** Game names by id, for the replay list's titles. */
+  /** @type {Map<string, string>} */
+  const gameNames = new Map();
+
   async function refreshLobby() {
-    if (!S.socket || S.game) return;
-    const res = await request("game:list", {});
+    if (!S.socket || S.game || S.watching) return;
+    const [res, replays] = await Promise.all([request("game:list", {}), request("game:replays", { limit: 10 })]);
     if (!res.ok) return void ($("lobby-error").textContent = ackError(res));
     const rows = res.data.games.map((g) => {
+      gameNames.set(g.id, g.name);
       const tr = el("tr");
-      tr.append(el("td", "", g.name), el("td", "", `${g.players} / ${g.maxPlayers}`), el("td", "", g.status));
-      const td = el("td");
-      const join = el("button", "", "Join");
-      join.type = "button";
+      tr.append(
+        el("td", "", g.name),
+        el("td", "", `${g.players} / ${g.maxPlayers}`),
+        el("td", "", String(g.spectators)),
+        el("td", "", g.status),
+      );
+      const td = el("td", "row-actions");
+      const join = button("Join", () => enter(request("game:join", { gameId: g.id, extrapolate: true })));
       join.disabled = g.players >= g.maxPlayers;
-      join.addEventListener("click", () => enter(request("game:join", { gameId: g.id, extrapolate: true })));
-      td.append(join);
+      td.append(
+        join,
+        button("Spectate", () => spectate(g)),
+      );
       tr.append(td);
       return tr;
     });
     $("games").replaceChildren(...rows);
     $("lobby-empty").hidden = rows.length > 0;
+    if (replays.ok) renderReplays(replays.data.replays);
+  }
+
+  /** @param {ReplaySummary[]} replays */
+  function renderReplays(replays) {
+    const rows = replays.map((r) => {
+      const tr = el("tr");
+      const title = `${gameNames.get(r.gameId) || r.gameId} · round ${r.round}`;
+      const seconds = Math.round(r.ticks / rules.tickHz);
+      tr.append(
+        el("td", "", title),
+        el("td", "", r.winner.name),
+        el("td", "", `${seconds} s`),
+        el("td", "", new Date(r.endedAt).toLocaleTimeString()),
+      );
+      const td = el("td");
+      td.append(button("Play", () => replay(r, title)));
+      tr.append(td);
+      return tr;
+    });
+    $("replays").replaceChildren(...rows);
+    $("replays-empty").hidden = rows.length > 0;
   }
 
   function toLobby() {
     S.game = null;
+    S.watching = null;
     sessionStorage.removeItem(GAME_KEY);
     show("lobby");
     refreshLobby();
@@ -131,6 +179,10 @@
     clearInterval(S.lobbyTimer);
     S.game = res.data.game;
     S.playerId = res.data.playerId;
+    S.watching = null;
+    $("play").classList.remove("watching");
+    $("mode").textContent = "Arrow keys, WASD or the arrows to move.";
+    $("leave").textContent = "Leave game";
     S.seq = 0; // the server numbers a (re)joined seat's inputs afresh
     sessionStorage.setItem(GAME_KEY, S.game.id);
     $("game-title").textContent = S.game.name;
@@ -140,6 +192,52 @@
     // Keys held while joining count from now on.
     S.dir = { x: 0, y: 0 };
     steer();
+  }
+
+  /**
+   * The play area without a seat: no input is sent, no circle is predicted.
+   *
+   * @param {"spectate" | "replay"} mode
+   * @param {string} title
+   */
+  function watch(mode, title) {
+    $("lobby-error").textContent = "";
+    clearInterval(S.lobbyTimer);
+    S.watching = mode;
+    $("play").classList.add("watching");
+    S.playerId = null;
+    S.state = null;
+    $("game-title").textContent = title;
+    $("mode").textContent = mode === "spectate" ? "Spectating." : `Replay at ${field("replay-speed").value}×.`;
+    $("leave").textContent = "Back to lobby";
+    $("play-error").textContent = "";
+    $("banner").hidden = true;
+    show("play");
+  }
+
+  /** @param {GameSummary} game */
+  async function spectate(game) {
+    const res = await request("game:spectate", { gameId: game.id, extrapolate: true });
+    if (!res.ok) return void ($("lobby-error").textContent = ackError(res));
+    watch("spectate", `${res.data.game.name} (spectating)`);
+    onSnapshot(res.data.state);
+  }
+
+  /**
+   * The round's game:state, deltas and game:over follow the ack.
+   *
+   * @param {ReplaySummary} summary
+   * @param {string} title
+   */
+  async function replay(summary, title) {
+    const speed = Number(field("replay-speed").value) || 1;
+    // Before the request: the stream's game:state may come right after the ack.
+    watch("replay", `${title} (replay)`);
+    const res = await request("game:replay", { id: summary.id, speed, extrapolate: true });
+    if (!res.ok) {
+      toLobby();
+      $("lobby-error").textContent = ackError(res);
+    }
   }
 
   /** @param {Snapshot} snapshot */
@@ -162,7 +260,8 @@
   function onOver({ winner }) {
     view.freeze();
     const banner = $("banner");
-    banner.textContent = `${winner.name} wins! New round in a moment…`;
+    banner.textContent =
+      S.watching === "replay" ? `${winner.name} wins! (end of the replay)` : `${winner.name} wins! New round in a moment…`;
     banner.hidden = false;
     renderScores();
   }
@@ -238,6 +337,29 @@
     steer();
   });
 
+  // ---- touch -------------------------------------------------------------
+  // The d-pad holds a key while a finger is on it: the same steering as the keyboard.
+  for (const pad of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll("#dpad button"))) {
+    const key = pad.dataset.key || "";
+    /** @param {PointerEvent} e */
+    const press = (e) => {
+      e.preventDefault();
+      if (!S.game) return;
+      // Keeps the key held when the finger slides off the button (a synthetic pointer has nothing to capture).
+      if (e.isTrusted) pad.setPointerCapture(e.pointerId);
+      held.add(key);
+      steer();
+    };
+    const release = () => {
+      held.delete(key);
+      steer();
+    };
+    pad.addEventListener("pointerdown", press);
+    pad.addEventListener("pointerup", release);
+    pad.addEventListener("pointercancel", release);
+    pad.addEventListener("contextmenu", (e) => e.preventDefault());
+  }
+
   // ---- socket ------------------------------------------------------------
   /** @param {StoredSession} session */
   function connect(session) {
@@ -251,6 +373,7 @@
       $("status").textContent = "online";
       $("status").className = "status online";
       // After a reload or a dropped connection, take the held seat back (same playerId, same score).
+      // Spectating and replays end with the connection: back to the lobby for those.
       const gameId = (S.game && S.game.id) || sessionStorage.getItem(GAME_KEY);
       if (gameId) enter(request("game:join", { gameId, extrapolate: true }));
       else toLobby();
@@ -295,9 +418,9 @@
 
   /** @param {number} now */
   function frame(now) {
-    if (S.game) view.draw(now);
+    if (S.game || S.watching) view.draw(now);
     if (now - stats.since >= 1000) {
-      $("net").textContent = S.game ? `${stats.deltas} deltas/s · ${(stats.bytes / 1024).toFixed(1)} KiB/s` : "";
+      $("net").textContent = S.game || S.watching ? `${stats.deltas} deltas/s · ${(stats.bytes / 1024).toFixed(1)} KiB/s` : "";
       stats.deltas = stats.bytes = 0;
       stats.since = now;
     }
