@@ -1,5 +1,6 @@
 import { chatRoom } from "../../realtime/rooms";
 import { defineChatEvent } from "../context";
+import { logModeratorDelete } from "../moderation/announce";
 import { requireMember } from "../rooms/membership";
 
 /**
@@ -14,6 +15,8 @@ export const deleteMessage = defineChatEvent({
     const asModerator = await ctx.canModerate(ctx, room);
     const deleted = await ctx.store.deleteMessage({ room, seq, userId: ctx.user.id, asModerator });
     ctx.publish.toRoom(chatRoom(room), { exceptSender: true }).emit("message:deleted", { room, seq, rev: deleted.rev, by: ctx.user });
+    // Someone else's message: a moderator's deletion, in the room's audit log (PROTOCOL "Moderation").
+    if (deleted.author.id !== ctx.user.id) await logModeratorDelete(ctx, room, seq, deleted.author);
     return { room, seq };
   },
 });

@@ -126,3 +126,12 @@ test("room:update: topic and slow mode by a moderator; the room gets room:update
   const log = okData(await emitAck(s.owner, "mod:log", { room: "hall", limit: 1 }));
   expect(log.entries[0]).toMatchObject({ action: "update", target: null, by: { id: "mod" } });
 });
+
+test("a moderator's deletion of another's message is logged as delete with its seq and announced", async () => {
+  const { message } = okData(await emitAck(s.bob, "message:send", { room: "hall", text: "rude" }));
+  const [ack, announced] = await Promise.all([emitAck(s.mod, "message:delete", { room: "hall", seq: message.seq }), waitFor(s.bob, "room:moderation")]);
+  okData(ack);
+  expect(announced).toMatchObject({ action: "delete", target: { id: "bob" }, by: { id: "mod" }, seq: message.seq });
+  const log = okData(await emitAck(s.owner, "mod:log", { room: "hall", limit: 1 }));
+  expect(log.entries[0]).toEqual(announced);
+});
