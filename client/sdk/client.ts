@@ -68,8 +68,16 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
     this.sendAttempts = opts.sendAttempts ?? 5;
     this.rooms = new RoomSync({
-      join: (room, sinceSeq, waitReady) => this.request("room:join", sinceSeq === undefined ? { room } : { room, sinceSeq }, { waitReady }),
+      // A rejoin asks for the changes too (sinceRev) when the room has a rev watermark.
+      join: (room, sinceSeq, waitReady, sinceRev) =>
+        this.request(
+          "room:join",
+          sinceSeq === undefined ? { room } : sinceRev === undefined ? { room, sinceSeq } : { room, sinceSeq, sinceRev },
+          { waitReady },
+        ),
       deliver: (m) => this.emit("message", m),
+      // A change missed while away, in the message's current form (edited, deleted or reacted to).
+      update: (m) => this.emit("message-updated", m),
       // `err` is what `join` rejected with: request() only rejects with ParlorError.
       onError: (err) => this.emit("error", err instanceof ParlorError ? err : new ParlorError("INTERNAL", String(err))),
       isReady: () => this.isReady,
@@ -167,11 +175,103 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
    * const message = await parlor.send("lobby", "hello");
    * message.seq; // its place in the room
    */
-  async send(room: string, text: string, opts: { clientId?: string } = {}): Promise<Message> {
+  async send(room: string, text: string, opts: { clientId?: string; replyTo?: number } = {}): Promise<Message> {
     const clientId = opts.clientId ?? randomId();
-    const { message } = await this.withRetry(() => this.request("message:send", { room, text, clientId }));
+    const payload = opts.replyTo === undefined ? { room, text, clientId } : { room, text, clientId, replyTo: opts.replyTo };
+    const { message } = await this.withRetry(() => this.request("message:send", payload));
     this.rooms.markSeen(message);
     return message;
+  }
+
+  /**
+   * Sends a reply to message `replyToSeq` of `room` (retried like `send`); the
+   * message's `replyTo` previews the original. NOT_FOUND when it is missing or deleted.
+   *
+   * @example
+   * const answer = await parlor.reply("lobby", question.seq, "yes");
+   * answer.replyTo?.text; // the start of the question
+   */
+  reply(room: string, replyToSeq: number, text: string, opts: { clientId?: string } = {}): Promise<Message> {
+    return this.send(room, text, { ...opts, replyTo: replyToSeq });
+  }
+
+  /**
+   * Replaces the text of one of this user's messages; resolves with its new form (`editedAt`, new `rev`).
+   * FORBIDDEN for someone else's, NOT_FOUND for a missing or deleted one. Not retried: a lost ack may have edited.
+   *
+   * @example
+   * const fixed = await parlor.edit("lobby", sent.seq, "hello");
+   */
+  async edit(room: string, seq: number, text: string): Promise<Message> {
+    const { message } = await this.request("message:edit", { room, seq, text });
+    this.rooms.noteRev(room, message.rev);
+    return message;
+  }
+
+  /**
+   * Deletes a message (this user's, or any as a moderator of the room): it becomes a tombstone, its seq stays.
+   *
+   * @example
+   * await parlor.delete("lobby", sent.seq);
+   */
+  delete(room: string, seq: number): Promise<ChatAckData<"message:delete">> {
+    return this.request("message:delete", { room, seq });
+  }
+
+  /**
+   * Adds (`on`, the default) or takes back this user's `emoji` on a message; resolves with its reactions.
+   * Idempotent per user and emoji, so a lost ack is retried.
+   *
+   * @example
+   * const { reactions } = await parlor.react("lobby", sent.seq, "👍");
+   * await parlor.react("lobby", sent.seq, "👍", false);
+   */
+  async react(room: string, seq: number, emoji: string, on = true): Promise<ChatAckData<"message:react">> {
+    const data = await this.withRetry(() => this.request("message:react", { room, seq, emoji, on }));
+    this.rooms.noteRev(room, data.rev);
+    return data;
+  }
+
+  /**
+   * Moves this user's read cursor in `room` forward to `seq` (never back); resolves with the cursor.
+   * The user's other clients get a `read` event.
+   *
+   * @example
+   * await parlor.markRead("lobby", last.seq);
+   */
+  markRead(room: string, seq: number): Promise<{ room: string; readSeq: number }> {
+    return this.withRetry(() => this.request("room:read", { room, seq }));
+  }
+
+  /**
+   * Every room this user has joined and not left (across disconnects, tabs and nodes), with unread counts.
+   *
+   * @example
+   * for (const r of await parlor.myRooms()) console.log(r.room, r.unread);
+   */
+  async myRooms(): Promise<ChatAckData<"room:mine">["rooms"]> {
+    return (await this.request("room:mine", {})).rooms;
+  }
+
+  /**
+   * The read cursors of a room's current members.
+   *
+   * @example
+   * const seenBy = (await parlor.receipts("lobby")).filter((r) => r.readSeq >= sent.seq);
+   */
+  async receipts(room: string): Promise<ChatAckData<"room:receipts">["receipts"]> {
+    return (await this.request("room:receipts", { room })).receipts;
+  }
+
+  /**
+   * This user's direct-message conversations with their last message, most recent first.
+   *
+   * @example
+   * const [latest] = await parlor.conversations();
+   * latest?.with.name;
+   */
+  async conversations(): Promise<ChatAckData<"dm:list">["conversations"]> {
+    return (await this.request("dm:list", {})).conversations;
   }
 
   /**
@@ -343,6 +443,11 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
     // Sent just before the server disconnects an expired socket: the reconnect needs a new token.
     this.socket.on("auth:expired", () => this.tokens.markStale());
     this.socket.on("message:new", (m) => this.rooms.received(m));
+    // Changes go to the room's watermark too, so a rejoin asks only for the ones missed.
+    this.socket.on("message:updated", (m) => (this.rooms.noteRev(m.room, m.rev), this.emit("message-updated", m)));
+    this.socket.on("message:deleted", (p) => (this.rooms.noteRev(p.room, p.rev), this.emit("message-deleted", p)));
+    this.socket.on("message:reactions", (p) => (this.rooms.noteRev(p.room, p.rev), this.emit("reactions", p)));
+    this.socket.on("room:read", (p) => this.emit("read", p));
     this.socket.on("dm:new", (m) => this.emit("dm", m));
     this.socket.on("typing", (p) => this.emit("typing", p));
     this.socket.on("room:member-joined", (p) => this.emit("member-joined", p));

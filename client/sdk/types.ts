@@ -2,12 +2,14 @@
  * Types derived from the server's event maps, so that a change of the wire
  * contract (server/protocol) breaks the SDK's compile instead of its users.
  */
-import type { AckCallback, ChatClientToServerEvents, DirectMessage, Message, User } from "../../server/protocol";
+import type { AckCallback, ChatClientToServerEvents, ChatServerToClientEvents, DirectMessage, Message, User } from "../../server/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import type { ParlorError } from "./errors";
 import type { TokenSource } from "./token-keeper";
 
 type ChatEvents = ChatClientToServerEvents;
+/** The payload of `/chat` server event `E`. */
+type ServerPayload<E extends keyof ChatServerToClientEvents> = Parameters<ChatServerToClientEvents[E]>[0];
 
 /** `/chat` events that take an ack callback. */
 export type ChatAckEvent = {
@@ -47,6 +49,17 @@ export interface ParlorClientOptions {
 export interface ParlorEvents {
   /** A message in a joined room that this client has not seen: live, or missed while disconnected. Once per seq. */
   message: Message;
+  /**
+   * A message of a joined room changed, in its current form: edited (live), or edited, deleted or reacted to
+   * while this client was away (delivered at the rejoin; check `deleted` and `reactions`). Not for own changes.
+   */
+  "message-updated": Message;
+  /** A message of a joined room became a tombstone (by its author or a moderator); not for own deletions. */
+  "message-deleted": ServerPayload<"message:deleted">;
+  /** A message's reactions changed (someone else's reaction); not for own reactions. */
+  reactions: ServerPayload<"message:reactions">;
+  /** This user's read cursor moved on another of their clients. */
+  read: ServerPayload<"room:read">;
   /** A direct message to this user, or from this user's other sockets. */
   dm: DirectMessage;
   typing: { room: string; user: User; typing: boolean };

@@ -298,3 +298,99 @@ describe("RoomSync", () => {
     expect(h.delivered).toEqual([]);
   });
 });
+
+describe("changes: the rev watermark and sinceRev", () => {
+  const changed = (seq: number, rev: number): Message => ({ ...msg(seq), rev, editedAt: rev });
+  const revPage = (seqs: number[], rev: number, extra: Partial<RoomJoinData> = {}): RoomJoinData => ({ ...page(seqs), rev, ...extra });
+
+  function revHarness(answers: RoomJoinData[]) {
+    const calls: { sinceSeq: number | undefined; sinceRev: number | undefined }[] = [];
+    const updates: { seq: number; rev: number | undefined }[] = [];
+    const sync = new RoomSync({
+      async join(_room, sinceSeq, _waitReady, sinceRev) {
+        calls.push({ sinceSeq, sinceRev });
+        const next = answers.shift();
+        if (!next) throw new Error("unexpected join");
+        return next;
+      },
+      update: (m) => updates.push({ seq: m.seq, rev: m.rev }),
+      deliver: () => undefined,
+      onError: () => undefined,
+      isReady: () => true,
+      gapCheckMs: 10_000,
+    });
+    return { sync, calls, updates };
+  }
+
+  test("RoomTracker: a join answer sets the rev watermark; live changes move it over contiguous revs only", () => {
+    const t = new RoomTracker();
+    t.noteRev(3);
+    expect(t.sinceRev).toBeUndefined();
+    t.setRev(5);
+    t.noteRev(6);
+    t.noteRev(8);
+    expect(t.sinceRev).toBe(6);
+    t.noteRev(7);
+    expect(t.sinceRev).toBe(8);
+    t.noteRev(4);
+    t.setRev(2);
+    expect(t.sinceRev).toBe(8);
+  });
+
+  test("a rejoin sends sinceRev (the rev watermark) and hands the updates to deps.update", async () => {
+    const h = revHarness([revPage([1, 2], 5), revPage([3], 9, { updates: [changed(1, 7), changed(2, 8)] })]);
+    await h.sync.join("lobby");
+    expect(h.sync.sinceRev("lobby")).toBe(5);
+    h.sync.noteRev("lobby", 6); // seen live
+    h.sync.noteRev("lobby", 8); // past a change that was missed (rev 7)
+    expect(h.sync.sinceRev("lobby")).toBe(6);
+    await h.sync.rejoinAll();
+    expect(h.calls).toEqual([
+      { sinceSeq: undefined, sinceRev: undefined },
+      { sinceSeq: 2, sinceRev: 6 },
+    ]);
+    expect(h.updates).toEqual([
+      { seq: 1, rev: 7 },
+      { seq: 2, rev: 8 },
+    ]);
+    expect(h.sync.sinceRev("lobby")).toBe(9);
+    h.sync.close();
+  });
+
+  test("while hasMoreUpdates, it joins again from the last update's rev (same sinceSeq), then takes the answer's rev", async () => {
+    const h = revHarness([
+      revPage([1, 2, 3], 3),
+      revPage([], 20, { updates: [changed(1, 4), changed(2, 5)], hasMoreUpdates: true }),
+      revPage([], 20, { updates: [changed(3, 6)], hasMoreUpdates: true }),
+      revPage([], 20, { updates: [changed(1, 20)] }),
+    ]);
+    await h.sync.join("lobby");
+    await h.sync.join("lobby"); // a join of a joined room catches up the same way
+    expect(h.calls).toEqual([
+      { sinceSeq: undefined, sinceRev: undefined },
+      { sinceSeq: 3, sinceRev: 3 },
+      { sinceSeq: 3, sinceRev: 5 },
+      { sinceSeq: 3, sinceRev: 6 },
+    ]);
+    expect(h.updates.map((u) => u.rev)).toEqual([4, 5, 6, 20]);
+    expect(h.sync.sinceRev("lobby")).toBe(20);
+    h.sync.close();
+  });
+
+  test("messages and updates page together: hasMore and hasMoreUpdates in one answer", async () => {
+    const h = revHarness([
+      revPage([], 2),
+      revPage([1, 2], 10, { hasMore: true, updates: [changed(1, 3)], hasMoreUpdates: true }),
+      revPage([3], 10, { updates: [changed(2, 4)] }),
+    ]);
+    await h.sync.join("lobby");
+    await h.sync.rejoinAll();
+    expect(h.calls.slice(1)).toEqual([
+      { sinceSeq: 0, sinceRev: 2 },
+      { sinceSeq: 2, sinceRev: 3 },
+    ]);
+    expect(h.sync.sinceSeq("lobby")).toBe(3);
+    expect(h.sync.sinceRev("lobby")).toBe(10);
+    h.sync.close();
+  });
+});
