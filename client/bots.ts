@@ -7,7 +7,10 @@
  * By default every other bot of a game joins with `extrapolate: true`, so one
  * run measures both kinds of delta on the same world.
  *
- *   npm run bots -- --games 10 --players 8 --seconds 30 [--extrapolate mixed|on|off] [--url http://127.0.0.1:3000]
+ *   npm run bots -- --games 10 --players 8 --seconds 30 [--spectators N] [--extrapolate mixed|on|off] [--url http://127.0.0.1:3000]
+ *
+ * `--spectators N` adds N spectators to each game (`game:spectate`): they
+ * receive what players receive without a seat and are reported apart.
  *
  * `runBots` is also what the benchmark (bench/game.ts) drives.
  */
@@ -31,6 +34,8 @@ export interface BotOptions {
   url: string;
   games: number;
   players: number;
+  /** Spectators per game (default 0): `game:spectate`, no seat, no input. */
+  spectators?: number;
   seconds: number;
   /** Which bots join with `extrapolate: true`: every other one of each game (default), all, or none. */
   extrapolate?: ExtrapolateMode;
@@ -48,6 +53,8 @@ export interface BotStats {
   gameId: string;
   /** Joined with `extrapolate: true` (dead reckoning between deltas). */
   extrapolate: boolean;
+  /** Watched with `game:spectate` instead of taking a seat. */
+  spectator?: true;
   deltas: number;
   /** Bytes of `game:delta` packets, as framed on the wire. */
   deltaBytes: number;
@@ -112,10 +119,21 @@ class Bot {
     this.reset(res.data.state);
   }
 
+  /** Watches `gameId` without a seat. */
+  async spectate(gameId: string): Promise<void> {
+    const res = (await this.socket.timeout(10_000).emitWithAck("game:spectate", { gameId, extrapolate: this.stats.extrapolate })) as Ack<{
+      state: Snapshot;
+    }>;
+    if (!res.ok) throw new Error(`${this.name}: game:spectate ${res.error.code} ${res.error.message}`);
+    this.stats.gameId = gameId;
+    this.stats.spectator = true;
+    this.reset(res.data.state);
+  }
+
   start(): void {
     this.measuring = true;
     this.lastTick = this.state?.tick ?? 0;
-    this.steer();
+    if (!this.stats.spectator) this.steer();
   }
 
   stop(): void {
@@ -205,6 +223,15 @@ export async function runBots(opts: BotOptions): Promise<BotReport> {
         .emitWithAck("game:create", { name: `bots ${g}`, maxPlayers: Math.max(2, opts.players) })) as Ack<{ game: GameSummary }>;
       if (!created.ok) throw new Error(`game:create ${created.error.code} ${created.error.message}`);
       await Promise.all(seats.map((bot) => bot.join(created.data.game.id)));
+      await Promise.all(
+        Array.from({ length: opts.spectators ?? 0 }, async (_, i) => {
+          const extrapolate = mode === "on" || (mode === "mixed" && i % 2 === 1);
+          const watcher = new Bot(`spectator-${g}-${i}`, await createSession(opts.url, `spectator-${g}-${i}`), extrapolate);
+          bots.push(watcher);
+          await watcher.connect(opts.url);
+          await watcher.spectate(created.data.game.id);
+        }),
+      );
     }
     await opts.onReady?.();
     const started = performance.now();
@@ -270,7 +297,7 @@ export function formatReport(report: BotReport): string {
   ];
   if (report.clients.length <= 16) {
     for (const c of report.clients) {
-      const label = `${c.name}${c.extrapolate ? " (extr.)" : ""}`;
+      const label = `${c.name}${c.extrapolate ? " (extr.)" : ""}${c.spectator ? " (spect.)" : ""}`;
       lines.push(row(label, c.deltas / s.seconds, c.deltaBytes / s.seconds, c.totalBytes / s.seconds, c.snapshotBytes / s.seconds));
     }
   }
@@ -281,7 +308,12 @@ export function formatReport(report: BotReport): string {
     if (!r) continue;
     lines.push(row(`${kind} (mean)`, r.deltasPerSec.mean, r.deltaBytesPerSec.mean, r.totalBytesPerSec.mean, r.snapshotBytesPerSec.mean));
   }
-  lines.push(`${s.clients} clients, ${s.seconds.toFixed(1)} s`);
+  const watchers = report.clients.filter((c) => c.spectator);
+  if (watchers.length) {
+    const w = rates(watchers, report.seconds);
+    lines.push(row("spectators (mean)", w.deltasPerSec.mean, w.deltaBytesPerSec.mean, w.totalBytesPerSec.mean, w.snapshotBytesPerSec.mean));
+  }
+  lines.push(`${s.clients} clients (${watchers.length} spectators), ${s.seconds.toFixed(1)} s`);
   for (const [kind, r] of [
     ["exact", s.exact],
     ["extrapolated", s.extrapolated],
@@ -298,6 +330,7 @@ async function main(): Promise<void> {
       url: { type: "string", default: process.env.PARLOR_URL ?? "http://127.0.0.1:3000" },
       games: { type: "string", default: "10" },
       players: { type: "string", default: "8" },
+      spectators: { type: "string", default: "0" },
       seconds: { type: "string", default: "30" },
       extrapolate: { type: "string", default: "mixed" },
     },
@@ -308,11 +341,13 @@ async function main(): Promise<void> {
     url: values.url,
     games: Number(values.games),
     players: Number(values.players),
+    spectators: Number(values.spectators),
     seconds: Number(values.seconds),
     extrapolate,
   };
   if (![opts.games, opts.players, opts.seconds].every((n) => Number.isFinite(n) && n > 0))
     throw new Error("--games, --players and --seconds take positive numbers");
+  if (!Number.isInteger(opts.spectators) || opts.spectators < 0) throw new Error("--spectators takes a whole number");
   // A stuck connection must not keep the script alive: it stops by itself whatever happens.
   setTimeout(
     () => {
@@ -321,7 +356,9 @@ async function main(): Promise<void> {
     },
     (opts.seconds + 60) * 1000,
   ).unref();
-  console.log(`bots: ${opts.games} games × ${opts.players} players for ${opts.seconds} s against ${opts.url}`);
+  console.log(
+    `bots: ${opts.games} games × ${opts.players} players + ${opts.spectators} spectators for ${opts.seconds} s against ${opts.url}`,
+  );
   const report = await runBots({ ...opts, onReady: () => console.log("bots: everyone is seated, playing…") });
   console.log(formatReport(report));
 }
