@@ -2,10 +2,12 @@
  * Terminal chat on the SDK:
  *   npm run chat -- --url http://localhost:3000 --name Ada --room lobby
  * A readline prompt; incoming messages print above it. Commands: /join,
- * /leave, /dm, /search, /who, /rooms, /help, /quit.
+ * /leave, /dm, /search, /who, /rooms, /mute, /kick, /ban, /topic, /slow,
+ * /help, /quit.
  */
 import readline from "node:readline";
 import { parseArgs } from "node:util";
+import { describeAction, MODERATION_COMMANDS, MODERATION_HELP, runModeration } from "./chat-moderation";
 import { connectParlor, ParlorError, type DirectMessage, type Message, type User } from "./sdk";
 
 export interface ChatOptions {
@@ -23,6 +25,7 @@ const HELP = [
   "/search <words>        search the rooms you are in (prefix*: words starting with prefix)",
   "/who                   who is in the current room",
   "/rooms                 rooms with members now",
+  ...MODERATION_HELP,
   "/quit                  leave (Ctrl-D too)",
   "anything else          a message to the current room",
 ].join("\n");
@@ -82,6 +85,9 @@ export async function runChat(opts: ChatOptions): Promise<void> {
   parlor.on("reconnect", () => print("* reconnected"));
   parlor.on("shutdown", ({ reconnectAfterMs }) => print(`* server restarting; back in about ${Math.round(reconnectAfterMs / 1000)} s`));
   parlor.on("error", fail);
+  parlor.on("moderation", (a) => print(safe(describeAction(a))));
+  parlor.on("removed", ({ room, action }) => print(safe(`* you were ${action.action === "ban" ? "banned from" : "removed from"} #${room} by ${action.by.name}`)));
+  parlor.on("room-updated", (info) => print(safe(`* #${info.room}: topic "${info.topic}", slow mode ${info.slowModeMs / 1000} s`)));
 
   async function join(room: string) {
     const data = await parlor.join(room);
@@ -147,7 +153,8 @@ export async function runChat(opts: ChatOptions): Promise<void> {
         print((await parlor.listRooms()).map((r) => `  #${r.room} (${r.members})`).join("\n") || "* no rooms");
         break;
       default:
-        if (command.startsWith("/")) print(`! unknown command ${safe(command)}; /help lists them`);
+        if (MODERATION_COMMANDS.has(command)) print(safe(await runModeration(parlor, command, rest, current, findUser)));
+        else if (command.startsWith("/")) print(`! unknown command ${safe(command)}; /help lists them`);
         else print(formatMessage(await parlor.send(current, line)));
     }
     return true;

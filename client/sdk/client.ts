@@ -11,6 +11,8 @@ import type {
   ChatServerToClientEvents,
   DirectMessage,
   Message,
+  ModAction,
+  RoomInfo,
   RoomJoinData,
   SearchResult,
   User,
@@ -337,6 +339,63 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
   }
 
   /**
+   * The room's owner, moderators, topic, slow mode and last seq (members only).
+   *
+   * @example
+   * const { topic, slowModeMs } = await parlor.roomInfo("lobby");
+   */
+  async roomInfo(room: string): Promise<RoomInfo> {
+    return (await this.request("room:info", { room })).info;
+  }
+
+  /**
+   * Changes the topic and/or slow mode (owner, room moderators, global admins/moderators).
+   *
+   * @example
+   * await parlor.updateRoom("lobby", { topic: "Be kind", slowModeMs: 5000 });
+   */
+  async updateRoom(room: string, change: { topic?: string; slowModeMs?: number }): Promise<RoomInfo> {
+    return (await this.request("room:update", { room, ...change })).info;
+  }
+
+  /**
+   * Moderation (PROTOCOL "Moderation"): mute, unmute, kick, ban, unban,
+   * promote or demote `user` (an id) in `room`; resolves with the logged action.
+   * `durationMs` (mute, ban) left out: until undone. `reason`: mute, kick, ban.
+   *
+   * @example
+   * await parlor.moderate("mute", "lobby", "u_7bWm4ZcN8eYs", { durationMs: 600_000, reason: "flooding" });
+   * await parlor.moderate("ban", "lobby", "u_7bWm4ZcN8eYs");
+   */
+  async moderate(
+    action: "mute" | "unmute" | "kick" | "ban" | "unban" | "promote" | "demote",
+    room: string,
+    user: string,
+    opts: { durationMs?: number; reason?: string } = {},
+  ): Promise<ModAction> {
+    const target = { room, user };
+    switch (action) {
+      case "mute":
+      case "ban":
+        return (await this.request(`mod:${action}`, { ...target, ...opts })).action;
+      case "kick":
+        return (await this.request("mod:kick", { ...target, reason: opts.reason })).action;
+      default:
+        return (await this.request(`mod:${action}`, target)).action;
+    }
+  }
+
+  /**
+   * The room's audit log, newest first (moderators of the room only).
+   *
+   * @example
+   * const { entries, hasMore } = await parlor.modLog("lobby", { limit: 20 });
+   */
+  modLog(room: string, opts: { before?: string; limit?: number } = {}): Promise<ChatAckData<"mod:log">> {
+    return this.request("mod:log", { room, ...opts });
+  }
+
+  /**
    * Tells the room this user is (not) typing. Dropped while disconnected: it is stale by then.
    *
    * @example
@@ -453,6 +512,13 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
     this.socket.on("room:member-joined", (p) => this.emit("member-joined", p));
     this.socket.on("room:member-left", (p) => this.emit("member-left", p));
     this.socket.on("system:shutdown", (p) => this.emit("shutdown", p));
+    this.socket.on("room:updated", (info) => this.emit("room-updated", info));
+    this.socket.on("room:moderation", (action) => this.emit("moderation", action));
+    // Kicked or banned: the room is not rejoined on reconnect (a ban would refuse it anyway).
+    this.socket.on("room:removed", (p) => {
+      this.rooms.forget(p.room);
+      this.emit("removed", p);
+    });
   }
 
   /** `auth:refresh { token }` (PROTOCOL v2), answered `{ expiresAt }`. */

@@ -11,4 +11,4 @@ export { ParlorError, type ClientErrorCode, type ParlorErrorCode } from "./error
 export { createSession, type ParlorSession } from "./session";
 export { readJwtClaims, sessionFromToken, type TokenSource } from "./token-keeper";
 export type { ChatAckData, ChatAckEvent, ChatPayload } from "./types";
-export type { DirectMessage, ErrorCode, Message, RoomJoinData, SearchResult, User } from "../../server/protocol";
+export type { DirectMessage, ErrorCode, Message, ModAction, RoomInfo, RoomJoinData, SearchResult, User } from "../../server/protocol";

@@ -2,7 +2,7 @@
  * Types derived from the server's event maps, so that a change of the wire
  * contract (server/protocol) breaks the SDK's compile instead of its users.
  */
-import type { AckCallback, ChatClientToServerEvents, ChatServerToClientEvents, DirectMessage, Message, User } from "../../server/protocol";
+import type { AckCallback, ChatClientToServerEvents, ChatServerToClientEvents, DirectMessage, Message, ModAction, RoomInfo, User } from "../../server/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import type { ParlorError } from "./errors";
 import type { TokenSource } from "./token-keeper";
@@ -69,6 +69,12 @@ export interface ParlorEvents {
   disconnect: { reason: string };
   /** Reconnected and every room rejoined (missed messages were delivered as `message`). */
   reconnect: { rooms: string[] };
+  /** A joined room's topic or slow mode changed. */
+  "room-updated": RoomInfo;
+  /** A moderation action in a joined room, or on this user. */
+  moderation: ModAction;
+  /** This user was kicked or banned from `room` (no longer joined, not rejoined). */
+  removed: { room: string; action: ModAction };
   /** The server announced a restart. */
   shutdown: { reason: string; reconnectAfterMs: number };
   /** The token was renewed (by `auth:refresh`, or at a reconnect with a token from `getToken`). */
