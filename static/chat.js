@@ -6,7 +6,8 @@
   "use strict";
   /** @typedef {import("../server/protocol").Message} Message */
   /** @typedef {import("../server/protocol").DirectMessage} DirectMessage */
-  /** @typedef {import("../client/sdk/types").ChatAckEvent} ChatAckEvent */
+  /** @typedef {import("../server/protocol").ChatClientToServerEvents} ChatEvents */
+  /** @typedef {import("./globals").AckEvent<ChatEvents>} ChatAckEvent */
   /** @typedef {import("./globals").ChatSocket} ChatSocket */
   /** @typedef {import("./globals").StoredSession} StoredSession */
 
@@ -55,7 +56,7 @@
    *
    * @template {ChatAckEvent} E
    * @param {E} event
-   * @param {import("../client/sdk/types").ChatPayload<E>} payload
+   * @param {import("./globals").EventPayload<ChatEvents, E>} payload
    */
   const request = (event, payload) => window.ParlorSession.request(socket(), event, payload);
 

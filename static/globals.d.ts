@@ -3,7 +3,8 @@
  * bundler) find on `window`, typed against server/protocol so that the
  * `// @ts-check` files in static/ are checked like the SDK. Only in
  * tsconfig.static.json (which brings the DOM lib), never in the Node check or
- * the server build.
+ * the server build. Browser code takes its types from server/protocol and
+ * static/ only: the SDK's modules (client/sdk) are Node code.
  */
 import type { io as connect, Socket } from "socket.io-client";
 import type {
