@@ -168,7 +168,7 @@ export async function migrate(pool: Pool, migrations: Migration[] = MIGRATIONS):
         await db.query("COMMIT");
       } catch (err) {
         await db.query("ROLLBACK");
-        throw new Error(`migration ${m.version} (${m.name}) failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw new Error(`migration ${m.version} (${m.name}) failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
       applied.push(m.version);
     }

@@ -14,7 +14,8 @@ let compiled: Record<string, string> | undefined;
  */
 export function workerSources(entry: string): Record<string, string> {
   if (compiled) return compiled;
-  // Loaded only here: the built server never compiles anything.
+  // Loaded only here, lazily: the built server never compiles anything (and has no @swc/core in production).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const swc = require("@swc/core") as typeof import("@swc/core");
   const out: Record<string, string> = {};
   const visit = (file: string) => {

@@ -132,7 +132,7 @@ try {
 } catch (err) {
   signalReady({ type: "opened", error: serializeError(err) }, false);
   // The message survives the thread boundary; an Error's own fields may not.
-  throw new Error(`cannot open ${data.file}: ${serializeError(err).message}`);
+  throw new Error(`cannot open ${data.file}: ${serializeError(err).message}`, { cause: err });
 }
 if (data.nice) lowerPriority(data.nice);
 port.on("message", (batch: Request[]) => batch.forEach(handle));

@@ -93,7 +93,10 @@ function steer(room: GameRoom, bot: Bot, rnd: Random): Direction {
   let bestD = Infinity;
   for (const orb of room.world.orbs.values()) {
     const d = (orb.x - me.x) ** 2 + (orb.y - me.y) ** 2;
-    if (d < bestD) (bestD = d), (best = orb);
+    if (d < bestD) {
+      bestD = d;
+      best = orb;
+    }
   }
   return best ? { x: sign(best.x - me.x), y: sign(best.y - me.y) } : { x: 0, y: 0 };
 }
