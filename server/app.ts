@@ -146,6 +146,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
   chat.use(tokenAuth(identities, rememberUser, log, authOptions));
   attachChat(chat, {
     store,
+    identities,
+    rememberUser,
     presence,
     log,
     limits: config.limits,
@@ -162,6 +164,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
   gameNsp.use(tokenAuth(identities, rememberUser, log, authOptions));
   const games = attachGame(gameNsp, {
     log,
+    identities,
+    rememberUser,
     limits: config.limits,
     // Its own budget, apart from chat; game:input has a cheap per-connection one, checked before validation.
     hooks: { ...hooks<GameContext>("/game"), admit: [tokenExpiry, budgets.gameInput], guards: [security.guard<GameContext>("game")], refusals },

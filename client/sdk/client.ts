@@ -521,23 +521,9 @@ export class Parlor extends TypedEmitter<ParlorEvents> {
     });
   }
 
-  /** `auth:refresh { token }` (PROTOCOL v2), answered `{ expiresAt }`. */
-  private async refreshToken(token: string): Promise<{ expiresAt: number }> {
-    // auth:refresh is not in the chat contract's event map yet: once it is, this is `this.request("auth:refresh", { token })`.
-    const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as {
-      emitWithAck(ev: "auth:refresh", p: { token: string }): Promise<Ack<{ expiresAt: number }>>;
-    };
-    let ack: Ack<{ expiresAt: number }>;
-    try {
-      ack = await timed.emitWithAck("auth:refresh", { token });
-    } catch (err) {
-      throw new ParlorError(
-        /disconnected/.test((err as Error).message) ? "DISCONNECTED" : "TIMEOUT",
-        `auth:refresh: ${(err as Error).message}`,
-      );
-    }
-    if (!ack.ok) throw ParlorError.fromAck(ack.error);
-    return ack.data;
+  /** `auth:refresh { token }` (PROTOCOL v2), answered `{ expiresAt }`: on the live socket, without waiting for rooms to be rejoined. */
+  private refreshToken(token: string): Promise<{ expiresAt: number }> {
+    return this.request("auth:refresh", { token }, { waitReady: false });
   }
 
   private markReady(): void {

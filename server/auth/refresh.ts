@@ -4,13 +4,13 @@
  * then take effect. No socket here: the caller applies the returned identity
  * (see `applyIdentity` in server/realtime/auth.ts).
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { AppError } from "../errors";
-import type { User } from "../protocol";
+import { AuthRefreshModel, type User } from "../protocol";
 import type { Identity, IdentityVerifier } from "./identity";
 
-/** The payload: strict, like every event's. */
-export const AuthRefresh = z.strictObject({ token: z.string().min(1).max(16_384) });
+/** The payload: strict, like every event's (the contract's model, server/protocol/lifecycle.ts). */
+export const AuthRefresh = AuthRefreshModel;
 export type AuthRefreshInput = z.infer<typeof AuthRefresh>;
 
 export interface RefreshDeps {

@@ -11,6 +11,7 @@ import type { RoomControl } from "../realtime/room-control";
 import { eventDefiner } from "../realtime/registry";
 import type { MessageStore } from "../storage/types";
 import type { TypingCoalescer } from "./chat/typing-coalescer";
+import type { IdentityContext } from "./identity/refresh";
 
 /** The per-user caps the `/chat` handlers enforce (from Config.limits). */
 export interface ChatLimits {
@@ -29,7 +30,8 @@ export interface Connection {
   rooms(): string[];
 }
 
-export interface ChatContext {
+/** `user` is the connection's, replaced by `auth:refresh` (IdentityContext). */
+export interface ChatContext extends IdentityContext {
   user: User;
   connection: Connection;
   store: MessageStore;

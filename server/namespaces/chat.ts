@@ -25,11 +25,13 @@ import { myRooms } from "../features/read-state/mine";
 import { roomReceipts } from "../features/read-state/receipts";
 import { searchMessages } from "../features/search/search";
 import { chatPing } from "../features/system/ping";
+import { chatAuthRefresh } from "../features/identity/refresh";
+import type { IdentityVerifier } from "../auth/identity";
 import type { Logger } from "../logger";
 import type { PresenceChanges } from "../presence/open";
 import type { Presence } from "../presence/types";
-import type { ChatContract, ChatServerToClientEvents } from "../protocol";
-import { enforceTokenExpiry } from "../realtime/auth";
+import type { ChatContract, ChatServerToClientEvents, User } from "../protocol";
+import { applyIdentity, enforceTokenExpiry } from "../realtime/auth";
 import { namespacePublisher, socketPublisher } from "../realtime/publisher";
 import { registerEvents, type NamespaceHandlers, type RegistryHooks } from "../realtime/registry";
 import { namespaceRoomControl } from "../realtime/room-control";
@@ -57,11 +59,16 @@ export const chatHandlers: NamespaceHandlers<ChatContract, ChatContext> = {
   "room:receipts": roomReceipts,
   "dm:list": listConversations,
   "system:ping": chatPing,
+  "auth:refresh": chatAuthRefresh,
   ...moderationHandlers,
 };
 
 export interface ChatDeps {
   store: MessageStore;
+  /** The handshake's token verifier, for `auth:refresh`. */
+  identities: IdentityVerifier;
+  /** Stores a user and its global roles (the handshake's `onUser`). */
+  rememberUser(user: User, roles: readonly string[]): Promise<void>;
   presence: Presence;
   log: Logger;
   hooks: RegistryHooks<ChatContext>;
@@ -124,6 +131,12 @@ export function attachChat(nsp: ChatNamespace, deps: ChatDeps): void {
       typing: typingRelay,
       canModerate: deps.canModerate ?? nobodyModerates,
       roomControl,
+      identities: deps.identities,
+      rememberUser: deps.rememberUser,
+      setIdentity: (identity) => {
+        applyIdentity(socket, identity, deps.log);
+        ctx.user = identity.user;
+      },
     };
     registerEvents(socket, chatHandlers, ctx, log, deps.hooks);
     if (deps.welcome) socket.emit("session:welcome", { ...deps.welcome, user: socket.data.user, serverTime: Date.now() });

@@ -15,9 +15,11 @@ import { quickplay } from "../features/game/quickplay";
 import { replayRound } from "../features/game/replay-round";
 import { listReplays } from "../features/game/replays";
 import { spectateGame } from "../features/game/spectate";
+import { gameAuthRefresh } from "../features/identity/refresh";
+import type { IdentityVerifier } from "../auth/identity";
 import type { Logger } from "../logger";
-import type { GameContract } from "../protocol";
-import { enforceTokenExpiry } from "../realtime/auth";
+import type { GameContract, User } from "../protocol";
+import { applyIdentity, enforceTokenExpiry } from "../realtime/auth";
 import { registerEvents, type NamespaceHandlers, type RegistryHooks } from "../realtime/registry";
 import { gameRoom } from "../realtime/rooms";
 import type { GameNamespace } from "../realtime/typed-namespace";
@@ -33,10 +35,15 @@ export const gameHandlers: NamespaceHandlers<GameContract, GameContext> = {
   "game:spectate": spectateGame,
   "game:replays": listReplays,
   "game:replay": replayRound,
+  "auth:refresh": gameAuthRefresh,
 };
 
 export interface GameDeps {
   log: Logger;
+  /** The handshake's token verifier, for `auth:refresh`. */
+  identities: IdentityVerifier;
+  /** Stores a user and its global roles (the handshake's `onUser`). */
+  rememberUser(user: User, roles: readonly string[]): Promise<void>;
   hooks?: RegistryHooks<GameContext>;
   /** Rule and timing overrides (defaults from PROTOCOL.md). */
   options?: Partial<GameOptions>;
@@ -82,7 +89,19 @@ export function attachGame(nsp: GameNamespace, deps: GameDeps): GameManager {
     // A recovered socket skipped the token check: one whose token expired goes now.
     if (!enforceTokenExpiry(socket, deps.log)) return;
     const connection: GameConnection = { id: socket.id };
-    const ctx: GameContext = { user: socket.data.user, connection, games, log: deps.log, maxListItems };
+    const ctx: GameContext = {
+      user: socket.data.user,
+      connection,
+      games,
+      log: deps.log,
+      maxListItems,
+      identities: deps.identities,
+      rememberUser: deps.rememberUser,
+      setIdentity: (identity) => {
+        applyIdentity(socket, identity, deps.log);
+        ctx.user = identity.user;
+      },
+    };
     registerEvents(socket, gameHandlers, ctx, deps.log, deps.hooks);
     socket.on("disconnect", () => games.disconnect(connection));
   });

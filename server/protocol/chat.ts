@@ -8,7 +8,7 @@ import { ClientId, MessageText, RoomName } from "./common";
 import { type AckData, clientEvent, type ClientEvents, namespaceContract, serverEvent, type ServerEvents } from "./contract";
 import { lifecycleClientEvents, lifecycleServerEvents, MessageSeq } from "./chat-lifecycle";
 import { moderationClientEvents, moderationServerEvents } from "./chat-moderation";
-import { authExpired, systemPing, systemShutdown } from "./lifecycle";
+import { authClientEvents, authExpired, systemPing, systemShutdown } from "./lifecycle";
 import { DirectMessageModel, MemberEventModel, MessageModel, RoomJoinDataModel, SearchResultModel, UserModel } from "./models";
 
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -100,6 +100,7 @@ export const chatContract = namespaceContract({
     ...lifecycleClientEvents,
     ...moderationClientEvents,
     "system:ping": systemPing,
+    ...authClientEvents,
   },
   server: {
     "message:new": serverEvent({

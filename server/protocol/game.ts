@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { Empty, UserName } from "./common";
 import { clientEvent, type ClientEvents, namespaceContract, serverEvent, type ServerEvents } from "./contract";
-import { authExpired, systemShutdown } from "./lifecycle";
+import { authClientEvents, authExpired, systemShutdown } from "./lifecycle";
 import { EmptyData, GameDeltaModel, GameJoinDataModel, GameOverModel, GameSummaryModel, models, SnapshotModel, UserModel } from "./models";
 
 /** One axis of a direction: -1, 0 or 1. Clients send intent, never a position. */
@@ -120,6 +120,7 @@ export const gameContract = namespaceContract({
       summary: "Movement intent from the next tick on. No ack; at most 60 per second are applied, and a seq not above the last one is dropped.",
       payload: GameInput,
     }),
+    ...authClientEvents,
   },
   server: {
     "game:state": serverEvent({

@@ -1,4 +1,4 @@
-/** Server events every authenticated namespace shares (and `/system` the first). */
+/** Events every authenticated namespace shares (and `/system` the first server event and `system:ping`). */
 import { z } from "zod";
 import { clientEvent, serverEvent } from "./contract";
 import { ShutdownModel } from "./models";
@@ -21,3 +21,17 @@ export const systemPing = clientEvent({
   payload: z.strictObject({ t: z.union([z.number(), z.string().max(64)]).optional() }).optional(),
   ack: z.object({ t: z.union([z.number(), z.string(), z.null()]), serverTime: z.number() }),
 });
+
+/** PROTOCOL v2 "Identity v2" `auth:refresh { token }`: strict, like every payload. */
+export const AuthRefreshModel = z.strictObject({ token: z.string().min(1).max(16_384) });
+
+/** PROTOCOL v2 `auth:refresh { token }` on `/chat` and `/game`: another valid token of the same user id replaces the socket's. */
+export const authRefresh = clientEvent({
+  summary:
+    "Replace the socket's token by another valid token of the same user id: its name, roles and expiry take effect. FORBIDDEN for another user id, UNAUTHORIZED for an invalid or expired token (the old one stays).",
+  payload: AuthRefreshModel,
+  ack: z.object({ expiresAt: z.number() }),
+});
+
+/** The client events of token lifetime, spread into the `/chat` and `/game` contracts. */
+export const authClientEvents = { "auth:refresh": authRefresh };

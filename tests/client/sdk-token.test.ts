@@ -2,15 +2,7 @@
  * The SDK's getToken(): refreshing a live socket before expiry (auth:refresh) and
  * presenting a new token on the reconnect after auth:expired or UNAUTHORIZED.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { Server } from "socket.io";
-import { createIdentityVerifier } from "../../server/auth/identity";
-import { createJwtVerifier } from "../../server/auth/jwt";
-import { refreshAck, refreshIdentity } from "../../server/auth/refresh";
-import { toAckError } from "../../server/errors";
-import { createLogger } from "../../server/logger";
-import { applyIdentity, enforceTokenExpiry, tokenAuth, type SocketData } from "../../server/realtime/auth";
+import type { SocketData } from "../../server/realtime/auth";
 import { HS_SECRET, mint } from "../auth/support";
 import { setup, type TestServer } from "../helpers";
 import { clientPool, nextEvent } from "./sdk-helpers";
@@ -55,40 +47,23 @@ describe("against Parlor", () => {
 });
 
 /**
- * Parlor's own handshake and expiry with an `auth:refresh` listener made of
- * refreshIdentity + applyIdentity, until the event is in the contract.
+ * Parlor itself, with one more namespace middleware after its token check that
+ * can refuse the next handshake UNAUTHORIZED (a token the server stopped accepting).
  */
 async function refreshServer() {
-  const log = createLogger("silent", "sdk-token-test");
-  const identities = createIdentityVerifier(undefined, await createJwtVerifier({ secret: HS_SECRET }));
-  const httpServer = http.createServer();
-  const io = new Server(httpServer);
-  const chat = io.of("/chat");
+  const t = await setup({ identity: { guests: false, jwt: { secret: HS_SECRET } } });
+  const chat = t.parlor.io.of("/chat");
   let refuseNext = 0;
-  const auth = tokenAuth(identities, async () => undefined, log);
-  chat.use((socket, next) =>
+  chat.use((_socket, next) =>
     refuseNext > 0
       ? (refuseNext--, next(Object.assign(new Error("UNAUTHORIZED"), { data: { code: "UNAUTHORIZED", message: "refused" } })))
-      : auth(socket, next),
+      : next(),
   );
-  chat.on("connection", (socket) => {
-    if (!enforceTokenExpiry(socket, log)) return;
-    socket.on("auth:refresh", async (payload: { token: string }, ack: (res: unknown) => void) => {
-      try {
-        const identity = await refreshIdentity(payload, (socket.data as SocketData).user, { verifier: identities });
-        applyIdentity(socket, identity, log);
-        ack({ ok: true, data: refreshAck(identity) });
-      } catch (err) {
-        ack({ ok: false, error: toAckError(err) });
-      }
-    });
-  });
-  await new Promise<void>((r) => httpServer.listen(0, "127.0.0.1", r));
   return {
-    url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`,
+    url: t.url,
     chat,
     refuseNextHandshake: () => void (refuseNext = 1),
-    close: () => new Promise<void>((r) => io.close(() => r())),
+    close: () => t.cleanup(),
   };
 }
 

@@ -6,10 +6,12 @@
 import type { Logger } from "../../logger";
 import { type GameContract, gameContract, type User } from "../../protocol";
 import { eventDefiner } from "../../realtime/registry";
+import type { IdentityContext } from "../identity/refresh";
 import type { GameManager } from "./manager";
 import type { GameConnection } from "./transport";
 
-export interface GameContext {
+/** `user` is the connection's, replaced by `auth:refresh` (IdentityContext). */
+export interface GameContext extends IdentityContext {
   user: User;
   connection: GameConnection;
   games: GameManager;
