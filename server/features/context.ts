@@ -42,11 +42,12 @@ export interface ChatContext extends IdentityContext {
   /** Shared by every socket of the namespace: coalescing is per user and room. */
   typing: TypingCoalescer;
   /**
-   * Whether the user may moderate `room` under PROTOCOL's Moderation rules
-   * (`message:delete` of another's message). The moderation feature provides
-   * it; without it nobody moderates.
+   * Whether the user may moderate `room` under PROTOCOL's Moderation rules and,
+   * given `targetId`, act on that user there (`message:delete` of another's
+   * message: the author is the target). The moderation feature provides it;
+   * without it nobody moderates.
    */
-  canModerate(ctx: ChatContext, room: string): Promise<boolean>;
+  canModerate(ctx: ChatContext, room: string, targetId?: string): Promise<boolean>;
   /** Takes a user's sockets out of a room on every node (kicks and bans). */
   roomControl: RoomControl;
 }

@@ -37,16 +37,33 @@ export async function requireRoom(ctx: ChatContext, room: string): Promise<RoomI
   return info;
 }
 
+/** Why `actor` (the user, `actorId`) may not act on `targetId`, or undefined when the rule allows it. */
+function targetRefusal(actorId: string, actor: Standing, targetId: string, target: Standing): string | undefined {
+  if (targetId === actorId) return "you may not act on yourself";
+  if (target.owner) return "nobody may act on the room's owner";
+  if (target.admin) return "nobody may act on an admin";
+  const roomModeratorOnly = !actor.owner && !actor.admin && !actor.globalModerator;
+  if (roomModeratorOnly && target.roomModerator) return "a room moderator may not act on another room moderator";
+  return undefined;
+}
+
 /**
  * Whether the user may moderate `room` (ChatContext.canModerate): false for
- * an unknown room.
+ * an unknown room. With `targetId`, whether they may act on that user there
+ * too (nobody on themselves, the owner or an admin; a room moderator not on
+ * another room moderator); a target the server never saw counts as a plain member.
  *
  * @example
  * if (await canModerate(ctx, "lobby")) ...
+ * if (await canModerate(ctx, "lobby", message.user.id)) ... // deleting another's message
  */
-export async function canModerate(ctx: ChatContext, room: string): Promise<boolean> {
+export async function canModerate(ctx: ChatContext, room: string, targetId?: string): Promise<boolean> {
   const info = await ctx.store.roomInfo(room);
-  return info !== undefined && moderates(standing(ctx.user.id, await rolesOf(ctx, ctx.user.id), info));
+  if (!info) return false;
+  const actor = standing(ctx.user.id, await rolesOf(ctx, ctx.user.id), info);
+  if (!moderates(actor)) return false;
+  if (targetId === undefined) return true;
+  return targetRefusal(ctx.user.id, actor, targetId, standing(targetId, await rolesOf(ctx, targetId), info)) === undefined;
 }
 
 /** FORBIDDEN unless the user may moderate the room; returns its info. */
@@ -67,11 +84,7 @@ export async function authorizeAction(ctx: ChatContext, room: string, targetId: 
   if (ownerOrAdmin && !actor.owner && !actor.admin) throw new AppError("FORBIDDEN", "only the room's owner or an admin may change its moderators");
   const known = await ctx.store.knownUser(targetId);
   if (!known) throw new AppError("NOT_FOUND", "no such user", { field: "user" });
-  const target = standing(targetId, known.roles, info);
-  if (targetId === ctx.user.id) throw new AppError("FORBIDDEN", "you may not act on yourself");
-  if (target.owner) throw new AppError("FORBIDDEN", "nobody may act on the room's owner");
-  if (target.admin) throw new AppError("FORBIDDEN", "nobody may act on an admin");
-  const roomModeratorOnly = !actor.owner && !actor.admin && !actor.globalModerator;
-  if (roomModeratorOnly && target.roomModerator) throw new AppError("FORBIDDEN", "a room moderator may not act on another room moderator");
+  const refusal = targetRefusal(ctx.user.id, actor, targetId, standing(targetId, known.roles, info));
+  if (refusal) throw new AppError("FORBIDDEN", refusal);
   return known.user;
 }
