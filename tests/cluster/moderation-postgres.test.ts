@@ -121,7 +121,15 @@ test("ban: the target is removed and room:join answers FORBIDDEN { reason: banne
   expect(first.entries.map((e: { action: string }) => e.action)).toEqual(["kick", "unban"]);
   expect(first.hasMore).toBe(true);
   const rest = okData(await emitAck(owner, "mod:log", { room: "pg-ban", before: first.entries[1].id }));
-  expect(rest.entries).toEqual([expect.objectContaining({ action: "ban", target: expect.objectContaining({ id: "ann" }), by: expect.objectContaining({ id: "owner" }), reason: "rude", until: action.until })]);
+  expect(rest.entries).toEqual([
+    expect.objectContaining({
+      action: "ban",
+      target: expect.objectContaining({ id: "ann" }),
+      by: expect.objectContaining({ id: "owner" }),
+      reason: "rude",
+      until: action.until,
+    }),
+  ]);
   expect(rest.hasMore).toBe(false);
   expect(await codeOf(emitAck(ann, "mod:log", { room: "pg-ban" }))).toBe("FORBIDDEN");
 });
@@ -158,16 +166,25 @@ test("owner, moderators, topic, slow mode, an open-ended ban and mute and the lo
     const ann = await connect("ann");
     const bob = await connect("bob");
     const late = await connect("late");
-    expect(await emitAck(ann, "room:join", { room: "pg-keep" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN", details: { reason: "banned", until: null } } });
+    expect(await emitAck(ann, "room:join", { room: "pg-keep" })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN", details: { reason: "banned", until: null } },
+    });
     const { info } = okData(await emitAck(bob, "room:join", { room: "pg-keep" }));
     expect(info).toMatchObject({ owner: { id: "owner" }, moderators: [{ id: "mod" }], topic: "kept", slowModeMs: 5000 });
     expect(okData(await emitAck(late, "room:join", { room: "pg-keep" })).info.owner).toMatchObject({ id: "owner" });
-    expect(await emitAck(bob, "message:send", { room: "pg-keep", text: "x" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN", details: { reason: "muted", until: null } } });
+    expect(await emitAck(bob, "message:send", { room: "pg-keep", text: "x" })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN", details: { reason: "muted", until: null } },
+    });
     const mod = await connect("mod");
     const log = okData(await emitAck(mod, "mod:log", { room: "pg-keep" }));
     expect(log.entries.map((e: { action: string }) => e.action)).toEqual(["mute", "ban", "update", "promote"]);
     // The other rooms' state is there too.
-    expect(okData(await emitAck(late, "room:join", { room: "pg-hall" })).info).toMatchObject({ owner: { id: "owner" }, moderators: [{ id: "mod" }] });
+    expect(okData(await emitAck(late, "room:join", { room: "pg-hall" })).info).toMatchObject({
+      owner: { id: "owner" },
+      moderators: [{ id: "mod" }],
+    });
   } finally {
     sockets.forEach((s) => s.close());
     await again?.close();
@@ -178,10 +195,17 @@ test("migration 5 keeps a database's existing rooms and messages: the old room's
   const url = await pg.createDatabase("moderation_upgrade");
   const pool = new Pool({ connectionString: url });
   try {
-    expect(await migrate(pool, MIGRATIONS.filter((m) => m.version < 5))).toEqual([1, 2, 3, 4]);
+    expect(
+      await migrate(
+        pool,
+        MIGRATIONS.filter((m) => m.version < 5),
+      ),
+    ).toEqual([1, 2, 3, 4]);
     await pool.query("INSERT INTO users (id, name, seen_at) VALUES ('old', 'Old', 1)");
     await pool.query("INSERT INTO rooms (name, last_seq) VALUES ('legacy', 1)");
-    await pool.query("INSERT INTO messages (id, room, seq, user_id, user_name, text, ts) VALUES ('m_old', 'legacy', 1, 'old', 'Old', 'before v5', 1)");
+    await pool.query(
+      "INSERT INTO messages (id, room, seq, user_id, user_name, text, ts) VALUES ('m_old', 'legacy', 1, 'old', 'Old', 'before v5', 1)",
+    );
   } finally {
     await pool.end();
   }

@@ -25,7 +25,10 @@ export interface IdentityContext {
 
 /** The ack of a refresh of `ctx`'s connection with `token`; throws UNAUTHORIZED or FORBIDDEN and changes nothing then. */
 export async function refreshConnection({ token }: { token: string }, ctx: IdentityContext): Promise<{ expiresAt: number }> {
-  const identity = await refreshIdentity({ token }, ctx.user, { verifier: ctx.identities, remember: (user, roles) => ctx.rememberUser(user, roles ?? []) });
+  const identity = await refreshIdentity({ token }, ctx.user, {
+    verifier: ctx.identities,
+    remember: (user, roles) => ctx.rememberUser(user, roles ?? []),
+  });
   ctx.setIdentity(identity);
   return refreshAck(identity);
 }

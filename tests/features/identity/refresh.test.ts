@@ -30,7 +30,9 @@ describe.each(["/chat", "/game"] as const)("auth:refresh on %s", (nsp) => {
   test("a new token of the same user: ack { expiresAt }; name and roles take effect; the expiry timer follows", async () => {
     const socket = await open(nsp, await ada("Ada", 300));
     const before = Date.now();
-    const { expiresAt } = okData(await emitAck<{ expiresAt: number }>(socket, "auth:refresh", { token: await ada("Ada L", 2, ["moderator"]) }));
+    const { expiresAt } = okData(
+      await emitAck<{ expiresAt: number }>(socket, "auth:refresh", { token: await ada("Ada L", 2, ["moderator"]) }),
+    );
     // `exp` is in whole seconds.
     expect(expiresAt).toBeGreaterThan(before + 500);
     expect(expiresAt).toBeLessThanOrEqual(before + 3000);
@@ -76,7 +78,9 @@ describe.each(["/chat", "/game"] as const)("auth:refresh on %s", (nsp) => {
     const exp = serverData(nsp, socket).exp;
     expect(await codeOf(emitAck(socket, "auth:refresh", { token: "not-a-token" }))).toBe("UNAUTHORIZED");
     expect(await codeOf(emitAck(socket, "auth:refresh", { token: await ada("Ada L", -10) }))).toBe("UNAUTHORIZED");
-    expect(await codeOf(emitAck(socket, "auth:refresh", { token: await mint({ sub: "acct-1", name: "Ada" }, { expiresIn: null }) }))).toBe("UNAUTHORIZED");
+    expect(await codeOf(emitAck(socket, "auth:refresh", { token: await mint({ sub: "acct-1", name: "Ada" }, { expiresIn: null }) }))).toBe(
+      "UNAUTHORIZED",
+    );
     expect(serverData(nsp, socket)).toMatchObject({ user: { name: "Ada" }, exp });
     expect(socket.connected).toBe(true);
   });

@@ -22,7 +22,8 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 
 /** A new message by `author`; its seq. */
-const post = async (author: string) => okData(await emitAck(s[author], "message:send", { room: "hall", text: `by ${author}` })).message.seq as number;
+const post = async (author: string) =>
+  okData(await emitAck(s[author], "message:send", { room: "hall", text: `by ${author}` })).message.seq as number;
 const del = (who: string, seq: number) => codeOf(emitAck(s[who], "message:delete", { room: "hall", seq }));
 const lastLog = async () => okData(await emitAck(s.owner, "mod:log", { room: "hall", limit: 1 })).entries[0];
 /** The message as history has it (a tombstone once deleted). */
