@@ -92,11 +92,92 @@ test("control characters in other people's text are not passed to the terminal",
   await term.waitFor("drow");
   const lines = term.text().split("\n");
   expect(lines.filter((l) => l.includes("Admin"))).toEqual([
-    expect.stringMatching(/^\[\d\d:\d\d:\d\d\] #lobby Bob: hi\\n\[12:00:00\] #lobby Admin: send me your token\\r\\u2028\\u202edrow$/),
+    expect.stringMatching(
+      /^\[\d\d:\d\d:\d\d\] #lobby Bob: hi\\n\[12:00:00\] #lobby Admin: send me your token\\r\\u2028\\u202edrow {2}\[2\]$/,
+    ),
   ]);
   term.input.end();
   await session;
 });
+
+test("/reply, /edit, /delete, /react; others' edits and deletions show as (edited) and [deleted]", async () => {
+  const bob = await pool.connect({ url: t.url, name: "Bob", transports: ["websocket"] });
+  await bob.join("lobby");
+  await bob.send("lobby", "lunch at noon?");
+  const term = terminal();
+  const session = runChat({ url: t.url, name: "Ada", room: "lobby", input: term.input, output: term.output });
+  await term.waitFor("* joined #lobby");
+  expect(term.text()).toContain("#lobby Bob: lunch at noon?  [1]");
+
+  const replied = nextEvent(bob, "message");
+  term.type("/reply 1 yes, at the usual place");
+  expect((await replied).replyTo).toMatchObject({ seq: 1, text: "lunch at noon?" });
+  await term.waitFor("#lobby Ada: (re [1] Bob: lunch at noon?) yes, at the usual place  [2]");
+
+  const updated = nextEvent(bob, "message-updated");
+  term.type("/edit 2 yes, at one");
+  expect(await updated).toMatchObject({ seq: 2, text: "yes, at one" });
+  await term.waitFor("#lobby Ada: (re [1] Bob: lunch at noon?) yes, at one (edited)  [2]");
+
+  const reacted = nextEvent(bob, "reactions");
+  term.type("/react 1 👍");
+  expect((await reacted).reactions).toEqual([{ emoji: "👍", count: 1, users: [expect.any(String)] }]);
+  await term.waitFor("* #lobby [1] reactions: 👍 1");
+  term.type("/unreact 1 👍");
+  await term.waitFor("* #lobby [1] reactions: none");
+
+  // Bob's changes, live.
+  await bob.edit("lobby", 1, "lunch at one?");
+  await term.waitFor("#lobby Bob: lunch at one? (edited)  [1]");
+  await bob.react("lobby", 2, "🎉");
+  await term.waitFor("* #lobby [2] reactions: 🎉 1");
+  await bob.delete("lobby", 1);
+  await term.waitFor("#lobby Bob: [deleted]  [1] (by Bob)");
+
+  const deleted = nextEvent(bob, "message-deleted");
+  term.type("/delete 2");
+  expect(await deleted).toMatchObject({ room: "lobby", seq: 2 });
+  await term.waitFor("#lobby Ada: [deleted]  [2]");
+
+  term.type("/edit 1 not mine");
+  await term.waitFor("! NOT_FOUND");
+  term.type("/edit x y");
+  await term.waitFor("! usage: /edit <seq> <text>");
+  term.type("/quit");
+  await session;
+});
+
+test("/rooms lists your rooms with unread counts: what was shown of the current room is read", async () => {
+  const bob = await pool.connect({ url: t.url, name: "Bob", transports: ["websocket"] });
+  await bob.join("lobby");
+  await bob.join("ops");
+  const term = terminal();
+  const session = runChat({ url: t.url, name: "Ada", room: "lobby", input: term.input, output: term.output });
+  await term.waitFor("* joined #lobby");
+  term.type("/join ops");
+  await term.waitFor("* joined #ops");
+  // Lobby is no longer current: its messages print but stay unread; ops is current, so shown is read.
+  await bob.send("lobby", "one");
+  await bob.send("lobby", "two");
+  await bob.send("ops", "in ops");
+  await term.waitFor("#ops Bob: in ops");
+  const read = await waitUntil(async () => (await bob.receipts("ops")).find((r) => r.user.name === "Ada")?.readSeq === 1);
+  expect(read).toBe(true);
+  term.type("/rooms");
+  await term.waitFor("  #ops (2 here, 0 unread)");
+  expect(term.text()).toContain("  #lobby (2 here, 2 unread)");
+  term.type("/quit");
+  await session;
+});
+
+/** Polls `check` until it is true (or 5 s have passed); resolves with its last answer. */
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
+  for (const end = Date.now() + timeoutMs; ;) {
+    if (await check()) return true;
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 test("started as a script, it joins, sends what is typed and exits 0 on /quit", async () => {
   const bob = await pool.connect({ url: t.url, name: "Bob", transports: ["websocket"] });
