@@ -16,6 +16,7 @@ import { replayRound } from "../features/game/replay-round";
 import { listReplays } from "../features/game/replays";
 import { spectateGame } from "../features/game/spectate";
 import { gameAuthRefresh } from "../features/identity/refresh";
+import { gamePing } from "../features/system/ping";
 import type { IdentityVerifier } from "../auth/identity";
 import type { Logger } from "../logger";
 import type { GameContract, User } from "../protocol";
@@ -36,6 +37,7 @@ export const gameHandlers: NamespaceHandlers<GameContract, GameContext> = {
   "game:replays": listReplays,
   "game:replay": replayRound,
   "auth:refresh": gameAuthRefresh,
+  "system:ping": gamePing,
 };
 
 export interface GameDeps {

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { Empty, UserName } from "./common";
 import { clientEvent, type ClientEvents, namespaceContract, serverEvent, type ServerEvents } from "./contract";
-import { authClientEvents, authExpired, systemShutdown } from "./lifecycle";
+import { authClientEvents, authExpired, systemPing, systemShutdown } from "./lifecycle";
 import { EmptyData, GameDeltaModel, GameJoinDataModel, GameOverModel, GameSummaryModel, models, SnapshotModel, UserModel } from "./models";
 
 /** One axis of a direction: -1, 0 or 1. Clients send intent, never a position. */
@@ -121,6 +121,7 @@ export const gameContract = namespaceContract({
       payload: GameInput,
     }),
     ...authClientEvents,
+    "system:ping": systemPing,
   },
   server: {
     "game:state": serverEvent({

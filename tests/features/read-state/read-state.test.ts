@@ -1,7 +1,8 @@
 /**
  * Read state on a real server (PROTOCOL v2 "Read state", "Connection
  * niceties"): lasting memberships, cursors synced to other tabs, unread
- * counts, receipts, DM conversations, session:welcome and system:ping.
+ * counts, receipts, DM conversations, session:welcome and system:ping (on
+ * /chat, /game and /system).
  */
 import { io } from "socket.io-client";
 import { createParlor } from "../../../server/app";
@@ -34,7 +35,11 @@ test("room:read moves forward only, stops at the last seq, and reaches the user'
   const bob = await server.connectUser("Bob");
   okData(await emitAck(bob.socket, "room:join", { room: "lobby" }));
   for (const t of ["1", "2", "3"]) okData(await emitAck(bob.socket, "message:send", { room: "lobby", text: t }));
-  const [ack, synced, echoed] = await Promise.all([emitAck(ada.socket, "room:read", { room: "lobby", seq: 2 }), waitFor(tab2, "room:read"), receives(ada.socket, "room:read")]);
+  const [ack, synced, echoed] = await Promise.all([
+    emitAck(ada.socket, "room:read", { room: "lobby", seq: 2 }),
+    waitFor(tab2, "room:read"),
+    receives(ada.socket, "room:read"),
+  ]);
   expect(okData(ack)).toEqual({ room: "lobby", readSeq: 2 });
   expect(synced).toEqual({ room: "lobby", readSeq: 2 });
   expect(echoed).toBe(false);
@@ -76,7 +81,11 @@ test("memberships and cursors survive a restart on the same database file", asyn
   const first = await createParlor(config);
   const port = await first.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;
-  const res = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Ada" }) });
+  const res = await fetch(`${url}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "Ada" }),
+  });
   const { token } = (await res.json()) as { token: string };
   const open = async (u: string) => {
     const s = io(`${u}/chat`, { auth: { token }, transports: ["websocket"], reconnection: false, forceNew: true });
@@ -114,7 +123,12 @@ test("dm:list: conversations, most recent first", async () => {
 
 test("session:welcome on connect; system:ping on /chat and /system", async () => {
   const ada = await server.connectUser("Ada");
-  const s = io(`${server.url}/chat`, { auth: { token: ada.session.token }, transports: ["websocket"], reconnection: false, forceNew: true });
+  const s = io(`${server.url}/chat`, {
+    auth: { token: ada.session.token },
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+  });
   try {
     const welcome = await waitFor(s, "session:welcome");
     expect(welcome).toEqual({
@@ -131,4 +145,16 @@ test("session:welcome on connect; system:ping on /chat and /system", async () =>
   const system = await server.connectSystem();
   expect(okData(await emitAck(system, "system:ping", { t: "x" }))).toEqual({ t: "x", serverTime: expect.any(Number) });
   expect(okData(await emitAck(system, "system:ping"))).toEqual({ t: null, serverTime: expect.any(Number) });
+});
+
+test("system:ping on /game: t echoed (null when absent), a bad t answers BAD_REQUEST", async () => {
+  const ada = await server.connectUser("Ada");
+  const game = await server.connectGame(ada.session.token);
+  const before = Date.now();
+  const pong = okData(await emitAck(game, "system:ping", { t: 7 }));
+  expect(pong).toEqual({ t: 7, serverTime: expect.any(Number) });
+  expect(pong.serverTime).toBeGreaterThanOrEqual(before);
+  expect(okData(await emitAck(game, "system:ping"))).toEqual({ t: null, serverTime: expect.any(Number) });
+  expect(await emitAck(game, "system:ping", { t: "x".repeat(65) })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
+  expect(await emitAck(game, "system:ping", { t: 1, extra: true })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
 });
