@@ -97,7 +97,7 @@ test("unread counts are right whichever node answers: messages on both nodes, ro
 
   // Receipts agree on both nodes too.
   const receipts = async (s: ChatSocket) =>
-    okData(await emitAck(s, "room:receipts", { room: "counts" }))
+    okData(await emitAck<{ receipts: { user: { name: string }; readSeq: number }[] }>(s, "room:receipts", { room: "counts" }))
       .receipts.map((r) => ({ name: r.user.name, readSeq: r.readSeq }))
       .sort((x, y) => x.name.localeCompare(y.name));
   const expected = [
