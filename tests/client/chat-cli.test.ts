@@ -57,11 +57,12 @@ test("chat, /dm, /search, /join, /who and /quit", async () => {
 
   const dm = nextEvent(bob, "dm");
   term.type("/dm bob psst");
-  expect(await dm).toMatchObject({ text: "psst", to: bob.user });
+  expect(await dm).toMatchObject({ text: "psst", to: { id: bob.user.id, name: bob.user.name } });
   await term.waitFor("DM to Bob: psst");
 
   term.type("/search earlier");
-  await term.waitFor("  [");
+  // Search results are indented (after the prompt, without a terminal); message lines end with "  [seq]" too.
+  await term.waitFor(">   [");
   expect(term.text()).toMatch(/ {2}\[\d\d:\d\d:\d\d\] #lobby Bob: earlier message/);
 
   term.type("/join ops");

@@ -26,7 +26,7 @@ test("message:send stores, acks the message and sends message:new to the others 
     receives(ada.socket, "message:new"),
   ]);
   const { message } = okData(ack);
-  expect(message).toEqual({ id: expect.any(String), room: "lobby", seq: 1, rev: 1, user: ada.session.user, text: "hello", ts: expect.any(Number), clientId: "c1" });
+  expect(message).toEqual({ id: expect.any(String), room: "lobby", seq: 1, rev: 1, user: { id: ada.session.user.id, name: ada.session.user.name }, text: "hello", ts: expect.any(Number), clientId: "c1" });
   expect(received).toEqual(message);
   expect(tab2Received).toEqual(message);
   expect(senderGot).toBe(false);

@@ -18,7 +18,7 @@ test("dm:send stores and delivers to every socket of the recipient and the sende
     receives(ada.socket, "dm:new"),
   ]);
   const { message } = okData(ack);
-  expect(message).toEqual({ id: expect.any(String), from: ada.session.user, to: bob.session.user, text: "psst", ts: expect.any(Number), clientId: "d1" });
+  expect(message).toEqual({ id: expect.any(String), from: { id: ada.session.user.id, name: ada.session.user.name }, to: { id: bob.session.user.id, name: bob.session.user.name }, text: "psst", ts: expect.any(Number), clientId: "d1" });
   expect([b1, b2, a2]).toEqual([message, message, message]);
   expect(a1).toBe(false);
 });

@@ -16,7 +16,7 @@ describe("room:join", () => {
     expect(data.room).toBe("lobby");
     expect(data.members.map((m: { name: string }) => m.name).sort()).toEqual(["Ada", "Bob"]);
     expect(data.messages).toHaveLength(50);
-    expect(data.messages[0]).toMatchObject({ seq: 6, text: "m6", user: session.user, room: "lobby" });
+    expect(data.messages[0]).toMatchObject({ seq: 6, text: "m6", user: { id: session.user.id, name: session.user.name }, room: "lobby" });
     expect(data.messages[49].seq).toBe(55);
     expect(data.hasMore).toBe(true);
   });
