@@ -48,7 +48,13 @@ export function describeAction(a: ModAction): string {
  * @example
  * print(await runModeration(parlor, "/mute", ["bob", "10m", "spam"], "lobby", findUser));
  */
-export async function runModeration(parlor: Parlor, command: string, args: string[], room: string, findUser: (who: string) => Promise<User>): Promise<string> {
+export async function runModeration(
+  parlor: Parlor,
+  command: string,
+  args: string[],
+  room: string,
+  findUser: (who: string) => Promise<User>,
+): Promise<string> {
   if (command === "/topic") return `* topic of #${room}: ${(await parlor.updateRoom(room, { topic: args.join(" ") })).topic}`;
   if (command === "/slow") {
     const seconds = Number(args[0]);
@@ -61,6 +67,9 @@ export async function runModeration(parlor: Parlor, command: string, args: strin
   const timed = command === "/mute" || command === "/ban";
   const durationMs = timed ? parseDuration(args[1]) : undefined;
   const reason = args.slice(durationMs === undefined ? 1 : 2).join(" ") || undefined;
-  const action = await parlor.moderate(command === "/mute" ? "mute" : command === "/ban" ? "ban" : "kick", room, target.id, { durationMs, reason });
+  const action = await parlor.moderate(command === "/mute" ? "mute" : command === "/ban" ? "ban" : "kick", room, target.id, {
+    durationMs,
+    reason,
+  });
   return describeAction(action);
 }

@@ -103,7 +103,11 @@ export async function createParlor(config: Config): Promise<Parlor> {
   const security = createSecurity(config, log, redis ? { redis: { client: redis.client, useRedisPackage: true } } : {});
   const app = createExpressApp(
     [
-      healthRouter(() => shuttingDown, () => store.health(), log),
+      healthRouter(
+        () => shuttingDown,
+        () => store.health(),
+        log,
+      ),
       metricsRouter(metrics.registry, config.metricsToken),
       sessionRouter(config.identity.guests ? signer : undefined, rememberUser, security.sessionLimit),
       pagesRouter({ winScore: config.gameWinScore }),
@@ -138,11 +142,13 @@ export async function createParlor(config: Config): Promise<Parlor> {
   const authOptions = { maxSocketsPerUser: config.limits.maxSocketsPerUser };
 
   const chat: ChatNamespace = io.of("/chat");
-  const presence = await openPresence(redis, { nodeId: config.nodeId, ttlMs: config.presenceTtlMs }, log, chatPresenceChanges(chat)).catch(async (err) => {
-    await store.close();
-    await redis?.close();
-    throw err;
-  });
+  const presence = await openPresence(redis, { nodeId: config.nodeId, ttlMs: config.presenceTtlMs }, log, chatPresenceChanges(chat)).catch(
+    async (err) => {
+      await store.close();
+      await redis?.close();
+      throw err;
+    },
+  );
   chat.use(tokenAuth(identities, rememberUser, log, authOptions));
   attachChat(chat, {
     store,
@@ -156,7 +162,12 @@ export async function createParlor(config: Config): Promise<Parlor> {
     canModerate,
     welcome: {
       node: config.nodeId,
-      limits: { ratePerSec: config.rateLimit.perSecond, burst: config.rateLimit.burst, maxPayload: config.maxPayloadBytes, messageMax: MESSAGE_MAX },
+      limits: {
+        ratePerSec: config.rateLimit.perSecond,
+        burst: config.rateLimit.burst,
+        maxPayload: config.maxPayloadBytes,
+        messageMax: MESSAGE_MAX,
+      },
     },
   });
 
@@ -168,7 +179,12 @@ export async function createParlor(config: Config): Promise<Parlor> {
     rememberUser,
     limits: config.limits,
     // Its own budget, apart from chat; game:input has a cheap per-connection one, checked before validation.
-    hooks: { ...hooks<GameContext>("/game"), admit: [tokenExpiry, budgets.gameInput], guards: [security.guard<GameContext>("game")], refusals },
+    hooks: {
+      ...hooks<GameContext>("/game"),
+      admit: [tokenExpiry, budgets.gameInput],
+      guards: [security.guard<GameContext>("game")],
+      refusals,
+    },
     options: { reservationMs: config.gameReservationMs, restartDelayMs: config.gameRestartMs, winScore: config.gameWinScore },
     // Recorded rounds live in the store's database (replays survive restarts; on PostgreSQL, every node's).
     archive: store.rounds ? storedRoundArchive(store.rounds, { perGame: config.gameReplaysPerGame }) : undefined,
@@ -200,8 +216,10 @@ export async function createParlor(config: Config): Promise<Parlor> {
   for (const nsp of namespaces) countConnections(metrics, nsp);
   countGameTicks(metrics, games);
   log.info({ store: opened.kind, adapter: redis ? "redis" : "memory" }, "parlor ready");
-  if (redis && !config.secret) log.warn("PARLOR_REDIS_URL without PARLOR_SECRET: nodes accept each other's tokens only if they share the data folder");
-  if (redis && opened.kind === "sqlite") log.warn("cluster on SQLite: every node must open the same file on this machine; use DATABASE_URL across machines");
+  if (redis && !config.secret)
+    log.warn("PARLOR_REDIS_URL without PARLOR_SECRET: nodes accept each other's tokens only if they share the data folder");
+  if (redis && opened.kind === "sqlite")
+    log.warn("cluster on SQLite: every node must open the same file on this machine; use DATABASE_URL across machines");
 
   const beginShutdown = () => {
     if (shuttingDown) return;
@@ -234,7 +252,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
       closing ??= (async () => {
         beginShutdown();
         // Events already received finish first: their writes commit and their acks go out.
-        if (!(await drain.idle(config.shutdownTimeoutMs))) log.warn({ inFlight: drain.pending }, "shutdown: events still in flight at the timeout");
+        if (!(await drain.idle(config.shutdownTimeoutMs)))
+          log.warn({ inFlight: drain.pending }, "shutdown: events still in flight at the timeout");
         // Transport close (not a server "disconnect"), so clients reconnect on their own, to another node.
         await closeClientConnections(namespaces, Math.min(2000, config.shutdownTimeoutMs));
         // Whatever is still open (a peer that ignores the WebSocket close frame, a backlog that never drains) is destroyed.

@@ -17,7 +17,11 @@ const EnvSchema = z.object({
   PARLOR_DB: z.string().default("./data/parlor.db"),
   PARLOR_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, "PARLOR_SECRET must be at least 16 characters").optional()),
   /** Token lifetime in seconds (default 12 h). */
-  PARLOR_TOKEN_TTL: z.coerce.number().int().min(1, "PARLOR_TOKEN_TTL must be at least 1 second").default(12 * 60 * 60),
+  PARLOR_TOKEN_TTL: z.coerce
+    .number()
+    .int()
+    .min(1, "PARLOR_TOKEN_TTL must be at least 1 second")
+    .default(12 * 60 * 60),
   PARLOR_ALLOWED_ORIGINS: z.string().default(""),
   PARLOR_MAX_PAYLOAD: int(64 * 1024),
   PARLOR_RATE_PER_SEC: int(20),
@@ -37,7 +41,10 @@ const EnvSchema = z.object({
   /** Recorded rounds kept per game (the newest; older ones are deleted as new ones are stored). */
   PARLOR_GAME_REPLAYS_PER_GAME: z.coerce.number().int().min(1).default(20),
   /** SQLite `synchronous`: FULL (default) survives power loss, NORMAL only a process crash. */
-  PARLOR_SQLITE_SYNC: z.preprocess((v) => (typeof v === "string" && v !== "" ? v.toUpperCase() : undefined), z.enum(["FULL", "NORMAL"]).default("FULL")),
+  PARLOR_SQLITE_SYNC: z.preprocess(
+    (v) => (typeof v === "string" && v !== "" ? v.toUpperCase() : undefined),
+    z.enum(["FULL", "NORMAL"]).default("FULL"),
+  ),
   /** 1 (default): writes of one event-loop turn share a transaction; 0: one transaction per write. */
   PARLOR_GROUP_COMMIT: z.enum(["0", "1"]).default("1"),
   /**
@@ -54,7 +61,11 @@ const EnvSchema = z.object({
   PARLOR_SEARCH_BUDGET_MS: z.coerce.number().int().min(10).default(1000),
   // --- transport & HTTP hardening (server/security/{host,connections,slow-consumers}.ts, /metrics) ---
   /** A socket with more unsent bytes than this (engine queue + socket buffers) is disconnected. */
-  PARLOR_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  PARLOR_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   /** Extra Host names accepted while bound to loopback (DNS rebinding check), comma-separated. */
   PARLOR_ALLOWED_HOSTS: z.string().default(""),
   /** Express `trust proxy`: "" off, "true", a hop count, or addresses/subnets/presets ("loopback"). */
@@ -64,7 +75,10 @@ const EnvSchema = z.object({
   /** Open Engine.IO connections on this process (below the file descriptor limit). */
   PARLOR_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(15_000),
   /** Bearer token required by GET /metrics when set. */
-  PARLOR_METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "PARLOR_METRICS_TOKEN must be at least 16 characters").optional()),
+  PARLOR_METRICS_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, "PARLOR_METRICS_TOKEN must be at least 16 characters").optional(),
+  ),
   // --- end transport & HTTP hardening ---
   // --- event budgets and per-user caps (server/security/event-budget.ts, features) ---
   /** `/system` events per second per connection, and its burst. */
@@ -98,7 +112,10 @@ const EnvSchema = z.object({
    * PARLOR_ADMIN_MAX_FAILED_LOGINS  10       failed admin logins per client address per 15 minutes, HTTP and socket
    *                                          together; past it both answer "retry later" (429 over HTTP)
    */
-  PARLOR_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, "PARLOR_ADMIN_PASSWORD must be at least 12 characters").optional()),
+  PARLOR_ADMIN_PASSWORD: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(12, "PARLOR_ADMIN_PASSWORD must be at least 12 characters").optional(),
+  ),
   PARLOR_ADMIN_USER: z.preprocess(emptyAsUndefined, z.string().min(1).default("admin")),
   PARLOR_ADMIN_MODE: z.preprocess(emptyAsUndefined, z.enum(["development", "production"]).default("development")),
   PARLOR_ADMIN_READONLY: z.preprocess(emptyAsUndefined, z.enum(["0", "1"]).default("1")),
@@ -116,7 +133,10 @@ const EnvSchema = z.object({
    */
   PARLOR_JWT_SECRET: z.preprocess(
     emptyAsUndefined,
-    z.string().refine((s) => Buffer.byteLength(s, "utf8") >= 32, "PARLOR_JWT_SECRET must be at least 32 bytes").optional(),
+    z
+      .string()
+      .refine((s) => Buffer.byteLength(s, "utf8") >= 32, "PARLOR_JWT_SECRET must be at least 32 bytes")
+      .optional(),
   ),
   PARLOR_JWT_PUBLIC_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   PARLOR_JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -248,7 +268,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: path.resolve(e.PARLOR_DB),
     secret: e.PARLOR_SECRET,
     tokenTtlMs: e.PARLOR_TOKEN_TTL * 1000,
-    allowedOrigins: e.PARLOR_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    allowedOrigins: e.PARLOR_ALLOWED_ORIGINS.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     maxPayloadBytes: e.PARLOR_MAX_PAYLOAD,
     rateLimit: { perSecond: e.PARLOR_RATE_PER_SEC, burst: e.PARLOR_RATE_BURST },
     sessionRateLimit: { perMinute: e.PARLOR_SESSION_RATE },
@@ -268,7 +290,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     searchBudgetMs: e.PARLOR_SEARCH_BUDGET_MS,
     // --- transport & HTTP hardening ---
     maxBufferedBytes: e.PARLOR_MAX_BUFFERED_BYTES,
-    allowedHosts: e.PARLOR_ALLOWED_HOSTS.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean),
+    allowedHosts: e.PARLOR_ALLOWED_HOSTS.split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
     trustProxy: parseTrustProxy(e.PARLOR_TRUST_PROXY),
     maxConnectionsPerAddress: e.PARLOR_MAX_CONNECTIONS_PER_ADDRESS,
     maxConnections: e.PARLOR_MAX_CONNECTIONS,
@@ -304,7 +328,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     identity: {
       jwt:
         e.PARLOR_JWT_SECRET || e.PARLOR_JWT_PUBLIC_KEY
-          ? { secret: e.PARLOR_JWT_SECRET, publicKey: e.PARLOR_JWT_PUBLIC_KEY, issuer: e.PARLOR_JWT_ISSUER, audience: e.PARLOR_JWT_AUDIENCE }
+          ? {
+              secret: e.PARLOR_JWT_SECRET,
+              publicKey: e.PARLOR_JWT_PUBLIC_KEY,
+              issuer: e.PARLOR_JWT_ISSUER,
+              audience: e.PARLOR_JWT_AUDIENCE,
+            }
           : undefined,
       guests: e.PARLOR_GUESTS === "1",
     },

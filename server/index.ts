@@ -6,7 +6,10 @@ async function main() {
   const config = loadConfig();
   const parlor = await createParlor(config);
   const port = await parlor.listen();
-  parlor.log.info({ port, db: config.databaseUrl ? "postgres" : config.dbPath, redis: Boolean(config.redisUrl) }, `Parlor listening on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`);
+  parlor.log.info(
+    { port, db: config.databaseUrl ? "postgres" : config.dbPath, redis: Boolean(config.redisUrl) },
+    `Parlor listening on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -17,10 +20,13 @@ async function main() {
     stopping = true;
     parlor.log.info({ signal }, "shutting down");
     // close() bounds each of its waits; this bounds the whole, whatever hangs (a stuck database, say).
-    const deadline = setTimeout(() => {
-      parlor.log.error({ afterMs: config.shutdownTimeoutMs * 2 }, "shutdown did not finish in time: exiting");
-      process.exit(1);
-    }, config.shutdownTimeoutMs * 2 + 1000);
+    const deadline = setTimeout(
+      () => {
+        parlor.log.error({ afterMs: config.shutdownTimeoutMs * 2 }, "shutdown did not finish in time: exiting");
+        process.exit(1);
+      },
+      config.shutdownTimeoutMs * 2 + 1000,
+    );
     deadline.unref();
     parlor.close().then(
       () => process.exit(0),

@@ -45,8 +45,18 @@ export function createMetrics(nodeId: string): ParlorMetrics {
   const registers = [registry];
   return {
     registry,
-    connections: new Gauge({ name: "parlor_connections", help: "Open Socket.IO connections on this node", labelNames: ["namespace"], registers }),
-    connectionsTotal: new Counter({ name: "parlor_connections_total", help: "Socket.IO connections accepted", labelNames: ["namespace"], registers }),
+    connections: new Gauge({
+      name: "parlor_connections",
+      help: "Open Socket.IO connections on this node",
+      labelNames: ["namespace"],
+      registers,
+    }),
+    connectionsTotal: new Counter({
+      name: "parlor_connections_total",
+      help: "Socket.IO connections accepted",
+      labelNames: ["namespace"],
+      registers,
+    }),
     events: new Counter({
       name: "parlor_events_total",
       help: "Client events handled, by outcome",
@@ -61,7 +71,12 @@ export function createMetrics(nodeId: string): ParlorMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
-    messagesStored: new Counter({ name: "parlor_messages_stored_total", help: "Messages stored by this node", labelNames: ["kind"], registers }),
+    messagesStored: new Counter({
+      name: "parlor_messages_stored_total",
+      help: "Messages stored by this node",
+      labelNames: ["kind"],
+      registers,
+    }),
     gameTicks: new Counter({ name: "parlor_game_ticks_total", help: "Game simulation ticks run", registers }),
     gameTickSeconds: new Histogram({
       name: "parlor_game_tick_duration_seconds",
@@ -70,7 +85,12 @@ export function createMetrics(nodeId: string): ParlorMetrics {
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
       registers,
     }),
-    httpRequests: new Counter({ name: "parlor_http_requests_total", help: "HTTP requests answered", labelNames: ["method", "status"], registers }),
+    httpRequests: new Counter({
+      name: "parlor_http_requests_total",
+      help: "HTTP requests answered",
+      labelNames: ["method", "status"],
+      registers,
+    }),
   };
 }
 

@@ -14,7 +14,12 @@ test("defaults: port 3000 on loopback, SQLite under ./data, protocol limits", ()
 });
 
 test("environment values are parsed and empty URLs mean unset", () => {
-  const c = loadConfig({ PORT: "4000", PARLOR_ALLOWED_ORIGINS: "https://a.example, https://b.example", PARLOR_REDIS_URL: "", LOG_LEVEL: "warn" });
+  const c = loadConfig({
+    PORT: "4000",
+    PARLOR_ALLOWED_ORIGINS: "https://a.example, https://b.example",
+    PARLOR_REDIS_URL: "",
+    LOG_LEVEL: "warn",
+  });
   expect(c.port).toBe(4000);
   expect(c.allowedOrigins).toEqual(["https://a.example", "https://b.example"]);
   expect(c.redisUrl).toBeUndefined();

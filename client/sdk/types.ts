@@ -2,7 +2,16 @@
  * Types derived from the server's event maps, so that a change of the wire
  * contract (server/protocol) breaks the SDK's compile instead of its users.
  */
-import type { AckCallback, ChatClientToServerEvents, ChatServerToClientEvents, DirectMessage, Message, ModAction, RoomInfo, User } from "../../server/protocol";
+import type {
+  AckCallback,
+  ChatClientToServerEvents,
+  ChatServerToClientEvents,
+  DirectMessage,
+  Message,
+  ModAction,
+  RoomInfo,
+  User,
+} from "../../server/protocol";
 import type { ManagerOptions, SocketOptions } from "socket.io-client";
 import type { ParlorError } from "./errors";
 import type { TokenSource } from "./token-keeper";

@@ -43,7 +43,14 @@ export function knownUsers(store: UserWriter, options: KnownUsersOptions = {}): 
   const stored = new Map<string, string>();
   const fingerprint = (user: User, roles: readonly string[] | undefined) => JSON.stringify([user.name, [...(roles ?? [])].sort()]);
   /** The users waiting for the next write (latest name per id) and the promise they all wait on. */
-  let waiting: { users: Map<string, { user: User; roles?: readonly string[] }>; done: Promise<void>; settle(write: Promise<void>): void; timer: NodeJS.Timeout } | undefined;
+  let waiting:
+    | {
+        users: Map<string, { user: User; roles?: readonly string[] }>;
+        done: Promise<void>;
+        settle(write: Promise<void>): void;
+        timer: NodeJS.Timeout;
+      }
+    | undefined;
 
   const flush = (): Promise<void> => {
     const batch = waiting;

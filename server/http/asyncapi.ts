@@ -169,7 +169,10 @@ export function buildAsyncApi(namespaces: readonly NamespaceDoc[], opts: BuildOp
     channels[ch] = {
       address: ns.namespace,
       title: ns.namespace,
-      description: [ns.description, ns.auth ? "Needs a session token: POST /api/session, then connect with auth: { token }." : "Open: no token needed."]
+      description: [
+        ns.description,
+        ns.auth ? "Needs a session token: POST /api/session, then connect with auth: { token }." : "Open: no token needed.",
+      ]
         .filter(Boolean)
         .join(" "),
       messages: channelMessages,

@@ -41,11 +41,15 @@ export interface DocsView {
 const json = (v: unknown) => (v === undefined ? undefined : JSON.stringify(v, null, 2));
 const resolve = (doc: AsyncApiDocument, ref: unknown) => {
   const key = String((ref as { $ref?: string })?.$ref ?? "").replace("#/components/messages/", "");
-  return doc.components.messages[key] as (JsonSchema & { name: string; summary?: string; payload?: JsonSchema; examples?: { payload?: unknown }[] }) | undefined;
+  return doc.components.messages[key] as
+    (JsonSchema & { name: string; summary?: string; payload?: JsonSchema; examples?: { payload?: unknown }[] }) | undefined;
 };
 /** The channel message a `#/channels/<ch>/messages/<key>` ref points at, through its component ref. */
 const messageOf = (doc: AsyncApiDocument, ch: string, ref: unknown) => {
-  const key = String((ref as { $ref?: string })?.$ref ?? "").split("/").pop() ?? "";
+  const key =
+    String((ref as { $ref?: string })?.$ref ?? "")
+      .split("/")
+      .pop() ?? "";
   return resolve(doc, doc.channels[ch]?.messages[key]);
 };
 
@@ -99,7 +103,10 @@ export function docsRouter(namespaces: readonly NamespaceDoc[] = parlorNamespace
   const router = Router();
   router.get("/asyncapi.json", (req, res) => {
     const { host, protocol } = serverOf(req);
-    res.json({ ...doc, servers: { parlor: { host, protocol, pathname: "/socket.io", description: "Socket.IO v4 (WebSocket or long-polling)" } } });
+    res.json({
+      ...doc,
+      servers: { parlor: { host, protocol, pathname: "/socket.io", description: "Socket.IO v4 (WebSocket or long-polling)" } },
+    });
   });
   router.get("/docs", (req, res) => {
     const { host, protocol } = serverOf(req);

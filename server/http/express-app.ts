@@ -13,7 +13,12 @@ export const ROOT_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}d
  * `security` runs before everything else (headers, origin check), so static files and errors get it too.
  * `trustProxy` is Express's `trust proxy` (PARLOR_TRUST_PROXY): `req.ip` is the peer address unless it is set.
  */
-export function createExpressApp(routers: Router[], log: Logger, security: RequestHandler[] = [], trustProxy: TrustProxy = false): express.Express {
+export function createExpressApp(
+  routers: Router[],
+  log: Logger,
+  security: RequestHandler[] = [],
+  trustProxy: TrustProxy = false,
+): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy);

@@ -22,7 +22,9 @@ export function metricsRouter(registry: Registry, token?: string): Router {
       const m = /^Bearer (.+)$/i.exec(req.get("authorization") ?? "");
       if (!m || !timingSafeEqual(digest(m[1]!.trim()), expected)) {
         res.set("WWW-Authenticate", 'Bearer realm="parlor-metrics"');
-        return void res.status(401).json({ error: { code: "UNAUTHORIZED", message: "GET /metrics needs Authorization: Bearer <PARLOR_METRICS_TOKEN>" } });
+        return void res
+          .status(401)
+          .json({ error: { code: "UNAUTHORIZED", message: "GET /metrics needs Authorization: Bearer <PARLOR_METRICS_TOKEN>" } });
       }
     }
     try {

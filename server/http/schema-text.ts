@@ -57,7 +57,10 @@ export function schemaText(schema: unknown, depth = 0): string {
     }
     const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
     const lines = props.map(([key, value]) => {
-      const note = value && typeof value === "object" && typeof (value as JsonSchema).description === "string" ? `  // ${(value as JsonSchema).description}` : "";
+      const note =
+        value && typeof value === "object" && typeof (value as JsonSchema).description === "string"
+          ? `  // ${(value as JsonSchema).description}`
+          : "";
       return `${INDENT.repeat(depth + 1)}${key}${required.has(key) ? "" : "?"}: ${schemaText(value, depth + 1)}${note}`;
     });
     const oneLine = `{ ${lines.map((l) => l.trim()).join(", ")} }`;

@@ -44,19 +44,36 @@ function firstRefusal(gates: Gate[], req: IncomingMessage): Refusal | undefined 
 }
 
 function body(refusal: Refusal): string {
-  return JSON.stringify({ error: { code: refusal.code, message: refusal.message, ...(refusal.details ? { details: refusal.details } : {}) } });
+  return JSON.stringify({
+    error: { code: refusal.code, message: refusal.message, ...(refusal.details ? { details: refusal.details } : {}) },
+  });
 }
 
 function refuseRequest(res: ServerResponse, refusal: Refusal, headers: Record<string, string>): void {
   const text = body(refusal);
-  res.writeHead(refusal.status, { ...headers, ...refusal.headers, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), connection: "close" });
+  res.writeHead(refusal.status, {
+    ...headers,
+    ...refusal.headers,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    connection: "close",
+  });
   res.end(text);
 }
 
 function refuseUpgrade(socket: Duplex, refusal: Refusal, headers: Record<string, string>): void {
   const text = body(refusal);
-  const all = { ...headers, ...refusal.headers, "Content-Type": "application/json; charset=utf-8", "Content-Length": String(Buffer.byteLength(text)), Connection: "close" };
-  const head = [`HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status] ?? "Refused"}`, ...Object.entries(all).map(([k, v]) => `${k}: ${v}`)];
+  const all = {
+    ...headers,
+    ...refusal.headers,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": String(Buffer.byteLength(text)),
+    Connection: "close",
+  };
+  const head = [
+    `HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status] ?? "Refused"}`,
+    ...Object.entries(all).map(([k, v]) => `${k}: ${v}`),
+  ];
   socket.on("error", () => {});
   // end() then destroy: the answer is flushed first, and a peer that never closes its side cannot keep the socket.
   socket.end(`${head.join("\r\n")}\r\n\r\n${text}`, () => socket.destroy());

@@ -21,24 +21,20 @@ export function sessionRouter(
   const router = Router();
   router.post("/api/session", limit, async (req, res, next) => {
     if (!signer) {
-      res
-        .status(403)
-        .json({
-          error: { code: "FORBIDDEN", message: "guest sessions are turned off: connect with a token from this application's backend" },
-        });
+      res.status(403).json({
+        error: { code: "FORBIDDEN", message: "guest sessions are turned off: connect with a token from this application's backend" },
+      });
       return;
     }
     const parsed = SessionRequest.safeParse(req.body);
     if (!parsed.success) {
-      res
-        .status(400)
-        .json({
-          error: {
-            code: "BAD_REQUEST",
-            message: "name must be 1-32 characters without control, invisible or direction-changing characters",
-            details: validationDetails(parsed.error),
-          },
-        });
+      res.status(400).json({
+        error: {
+          code: "BAD_REQUEST",
+          message: "name must be 1-32 characters without control, invisible or direction-changing characters",
+          details: validationDetails(parsed.error),
+        },
+      });
       return;
     }
     try {

@@ -39,17 +39,20 @@ const MyRoomModel = z.object({ room: z.string(), lastSeq: int(), readSeq: int(),
 /** Client events, keyed by name (spread into chatContract.client). */
 export const lifecycleClientEvents = {
   "message:edit": clientEvent({
-    summary: "Replace the text of one's own live message (FORBIDDEN for another's, NOT_FOUND when missing or deleted); sets editedAt. The room gets message:updated.",
+    summary:
+      "Replace the text of one's own live message (FORBIDDEN for another's, NOT_FOUND when missing or deleted); sets editedAt. The room gets message:updated.",
     payload: MessageEdit,
     ack: z.object({ message: MessageModel }),
   }),
   "message:delete": clientEvent({
-    summary: "Make a message a tombstone (text \"\", deleted: true; seq stays). Author, or a moderator of the room. The room gets message:deleted.",
+    summary:
+      'Make a message a tombstone (text "", deleted: true; seq stays). Author, or a moderator of the room. The room gets message:deleted.',
     payload: MessageDelete,
     ack: z.object({ room: z.string(), seq: int() }),
   }),
   "message:react": clientEvent({
-    summary: "Add (on: true) or take back an emoji on a live message; idempotent per user and emoji; at most 20 distinct emoji (BAD_REQUEST). The room gets message:reactions when something changed.",
+    summary:
+      "Add (on: true) or take back an emoji on a live message; idempotent per user and emoji; at most 20 distinct emoji (BAD_REQUEST). The room gets message:reactions when something changed.",
     payload: MessageReact,
     ack: Reactions,
   }),
@@ -77,12 +80,18 @@ export const lifecycleClientEvents = {
 
 /** Server events, keyed by name (spread into chatContract.server). */
 export const lifecycleServerEvents = {
-  "message:updated": serverEvent({ summary: "A message was edited: its current form, to the room except the editing socket.", payload: MessageModel }),
+  "message:updated": serverEvent({
+    summary: "A message was edited: its current form, to the room except the editing socket.",
+    payload: MessageModel,
+  }),
   "message:deleted": serverEvent({
     summary: "A message became a tombstone, to the room except the deleting socket.",
     payload: z.object({ room: z.string(), seq: int(), rev: int(), by: UserModel }),
   }),
-  "message:reactions": serverEvent({ summary: "A message's reactions changed, to the room except the reacting socket.", payload: Reactions }),
+  "message:reactions": serverEvent({
+    summary: "A message's reactions changed, to the room except the reacting socket.",
+    payload: Reactions,
+  }),
   "room:read": serverEvent({ summary: "The user's read cursor moved, to their other sockets.", payload: ReadCursor }),
   "session:welcome": serverEvent({
     summary: "Sent on connecting to /chat: who the socket is, the node, its clock and limits.",

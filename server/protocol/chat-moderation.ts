@@ -38,7 +38,10 @@ export const ModTarget = z.strictObject({ room: RoomName, user: TargetId });
 /** `mod:log`: newest first, `before` an action id from an earlier page. */
 export const ModLog = z.strictObject({
   room: RoomName,
-  before: z.string().regex(/^[1-9][0-9]{0,15}$/, "before must be an action id").optional(),
+  before: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, "before must be an action id")
+    .optional(),
   limit: z.number().int().min(1).max(100).optional(),
 });
 
@@ -48,7 +51,8 @@ const Info = z.object({ info: RoomInfoModel });
 /** Client events, keyed by name (spread into chatContract.client). */
 export const moderationClientEvents = {
   "room:info": clientEvent({
-    summary: "The room's owner, moderators, topic, slow mode and last seq. Members only (FORBIDDEN); NOT_FOUND for a room nobody has joined.",
+    summary:
+      "The room's owner, moderators, topic, slow mode and last seq. Members only (FORBIDDEN); NOT_FOUND for a room nobody has joined.",
     payload: RoomInfoRequest,
     ack: Info,
   }),
@@ -60,24 +64,34 @@ export const moderationClientEvents = {
   }),
   "mod:mute": clientEvent({
     summary:
-      "Mute a user in the room for durationMs (left out: until mod:unmute): their message:send answers FORBIDDEN { reason: \"muted\", until }. The room and the target get room:moderation.",
+      'Mute a user in the room for durationMs (left out: until mod:unmute): their message:send answers FORBIDDEN { reason: "muted", until }. The room and the target get room:moderation.',
     payload: ModTimed,
     ack: Action,
   }),
   "mod:unmute": clientEvent({ summary: "End a user's mute in the room.", payload: ModTarget, ack: Action }),
   "mod:kick": clientEvent({
-    summary: "Every socket of the target leaves the room and gets room:removed; their membership ends; the room sees room:member-left. They may join again.",
+    summary:
+      "Every socket of the target leaves the room and gets room:removed; their membership ends; the room sees room:member-left. They may join again.",
     payload: ModKick,
     ack: Action,
   }),
   "mod:ban": clientEvent({
-    summary: "A kick, and until it expires (no durationMs: until mod:unban) the target's room:join answers FORBIDDEN { reason: \"banned\", until }.",
+    summary:
+      'A kick, and until it expires (no durationMs: until mod:unban) the target\'s room:join answers FORBIDDEN { reason: "banned", until }.',
     payload: ModTimed,
     ack: Action,
   }),
   "mod:unban": clientEvent({ summary: "End a user's ban from the room.", payload: ModTarget, ack: Action }),
-  "mod:promote": clientEvent({ summary: "Make a user a moderator of the room. Owner and global admins only.", payload: ModTarget, ack: Action }),
-  "mod:demote": clientEvent({ summary: "Take a user's room moderator role away. Owner and global admins only.", payload: ModTarget, ack: Action }),
+  "mod:promote": clientEvent({
+    summary: "Make a user a moderator of the room. Owner and global admins only.",
+    payload: ModTarget,
+    ack: Action,
+  }),
+  "mod:demote": clientEvent({
+    summary: "Take a user's room moderator role away. Owner and global admins only.",
+    payload: ModTarget,
+    ack: Action,
+  }),
   "mod:log": clientEvent({
     summary: "The room's audit log, newest first (limit 1–100, default 50; before: an action id). Moderators of the room only.",
     payload: ModLog,
@@ -87,7 +101,10 @@ export const moderationClientEvents = {
 
 /** Server events, keyed by name (spread into chatContract.server). */
 export const moderationServerEvents = {
-  "room:updated": serverEvent({ summary: "The room's topic or slow mode changed (to the room, except the acting socket).", payload: RoomInfoModel }),
+  "room:updated": serverEvent({
+    summary: "The room's topic or slow mode changed (to the room, except the acting socket).",
+    payload: RoomInfoModel,
+  }),
   "room:moderation": serverEvent({
     summary: "A moderation action, to the room (except the acting socket) and to the target's sockets.",
     payload: ModActionModel,

@@ -27,7 +27,12 @@ export const RoomList = z.strictObject({ limit: z.number().int().min(1).max(1000
 /** `room:members`: the users in a room now (one entry per user, however many tabs). */
 export const RoomMembers = z.strictObject({ room: RoomName });
 /** `message:send`: store a message (before the ack) and send it to the room. */
-export const MessageSend = z.strictObject({ room: RoomName, text: MessageText, clientId: ClientId.optional(), replyTo: MessageSeq.optional() });
+export const MessageSend = z.strictObject({
+  room: RoomName,
+  text: MessageText,
+  clientId: ClientId.optional(),
+  replyTo: MessageSeq.optional(),
+});
 /** `message:history`: older messages, oldest first. */
 export const MessageHistory = z.strictObject({
   room: RoomName,
@@ -36,7 +41,11 @@ export const MessageHistory = z.strictObject({
 });
 /** `message:search`: full-text search in one room or every room the user is in. */
 export const MessageSearch = z.strictObject({
-  q: z.string().max(500, "q is longer than 500 characters").transform((s) => s.trim()).pipe(z.string().min(1, "q is empty")),
+  q: z
+    .string()
+    .max(500, "q is longer than 500 characters")
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, "q is empty")),
   room: RoomName.optional(),
   limit: z.number().int().min(1).max(50).optional(),
 });
@@ -65,7 +74,8 @@ export const chatContract = namespaceContract({
     }),
     "room:leave": clientEvent({ summary: "Leave a room.", payload: RoomLeave, ack: z.object({ room: z.string() }) }),
     "room:list": clientEvent({
-      summary: "Rooms with at least one member now, busiest first; at most limit (and PARLOR_MAX_LIST, default 100), hasMore when some were left out.",
+      summary:
+        "Rooms with at least one member now, busiest first; at most limit (and PARLOR_MAX_LIST, default 100), hasMore when some were left out.",
       payload: RoomList,
       ack: z.object({ rooms: z.array(z.object({ room: z.string(), members: z.number().int() })), hasMore: z.boolean() }),
     }),
@@ -113,7 +123,10 @@ export const chatContract = namespaceContract({
       summary: "Someone else in the room started or stopped typing.",
       payload: z.object({ room: z.string(), user: UserModel, typing: z.boolean() }),
     }),
-    "dm:new": serverEvent({ summary: "A direct message, to the recipient's sockets and the sender's other sockets.", payload: DirectMessageModel }),
+    "dm:new": serverEvent({
+      summary: "A direct message, to the recipient's sockets and the sender's other sockets.",
+      payload: DirectMessageModel,
+    }),
     "system:shutdown": systemShutdown,
     "auth:expired": authExpired,
     ...lifecycleServerEvents,

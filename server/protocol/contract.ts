@@ -16,7 +16,11 @@ import type { z } from "zod";
 import type { AckCallback } from "./common";
 
 /** One event a client sends. */
-export interface ClientEventSpec<P extends z.ZodType = z.ZodType, A extends z.ZodType | undefined = z.ZodType | undefined, N extends boolean = boolean> {
+export interface ClientEventSpec<
+  P extends z.ZodType = z.ZodType,
+  A extends z.ZodType | undefined = z.ZodType | undefined,
+  N extends boolean = boolean,
+> {
   /** What the event does and who receives what: shown in `/docs` and `/asyncapi.json`. */
   summary: string;
   /** Validates the payload; its input type is what clients may send, its output what the handler gets. */
@@ -59,7 +63,9 @@ export function namespaceContract<C extends NamespaceContract>(contract: C): C {
 }
 
 /** The ack data of client event `E` (what the handler returns). */
-export type AckData<C extends NamespaceContract, E extends keyof C["client"]> = C["client"][E]["ack"] extends z.ZodType ? z.output<C["client"][E]["ack"]> : void;
+export type AckData<C extends NamespaceContract, E extends keyof C["client"]> = C["client"][E]["ack"] extends z.ZodType
+  ? z.output<C["client"][E]["ack"]>
+  : void;
 /** The payload a handler of client event `E` receives (after validation). */
 export type PayloadIn<C extends NamespaceContract, E extends keyof C["client"]> = z.output<C["client"][E]["payload"]>;
 /** The payload of server event `E`. */

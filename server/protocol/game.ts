@@ -67,7 +67,8 @@ export const ReplaySummaryModel = z.object({
 });
 models.add(ReplaySummaryModel, {
   id: "ReplaySummary",
-  description: "A recorded round: every user seated at some point (the join ack's playerId links them to players), its winner, length in ticks and end (ms epoch).",
+  description:
+    "A recorded round: every user seated at some point (the join ack's playerId links them to players), its winner, length in ticks and end (ms epoch).",
 });
 export const ReplayInfoModel = z.object({
   id: z.string(),
@@ -75,7 +76,10 @@ export const ReplayInfoModel = z.object({
   ticks: int(),
   final: z.object({ scores: z.record(z.string(), int()), stateHash: z.string() }),
 });
-models.add(ReplayInfoModel, { id: "ReplayInfo", description: "The round a game:replay streams, and how it ends (the live round's scores and stateHash)." });
+models.add(ReplayInfoModel, {
+  id: "ReplayInfo",
+  description: "The round a game:replay streams, and how it ends (the live round's scores and stateHash).",
+});
 
 /** The `/game` contract. */
 export const gameContract = namespaceContract({
@@ -100,9 +104,14 @@ export const gameContract = namespaceContract({
       payload: GameQuickplay,
       ack: GameJoinDataModel,
     }),
-    "game:leave": clientEvent({ summary: "Give up the seat now; also ends spectating and stops a replay.", payload: GameLeave, ack: EmptyData }),
+    "game:leave": clientEvent({
+      summary: "Give up the seat now; also ends spectating and stops a replay.",
+      payload: GameLeave,
+      ack: EmptyData,
+    }),
     "game:spectate": clientEvent({
-      summary: "Watch a game without a seat: the ack has its state, then game:delta, game:state and game:over as a player gets them. NOT_FOUND; CONFLICT past 100 spectators.",
+      summary:
+        "Watch a game without a seat: the ack has its state, then game:delta, game:state and game:over as a player gets them. NOT_FOUND; CONFLICT past 100 spectators.",
       payload: GameSpectate,
       ack: z.object({ game: GameSummaryModel, state: SnapshotModel }),
     }),
@@ -112,12 +121,14 @@ export const gameContract = namespaceContract({
       ack: z.object({ replays: z.array(ReplaySummaryModel) }),
     }),
     "game:replay": clientEvent({
-      summary: "Stream a recorded round re-simulated: game:state, game:delta at 20 × speed Hz (speed 1–8, default 1), game:over equal to the live one. NOT_FOUND; BAD_REQUEST for a bad speed.",
+      summary:
+        "Stream a recorded round re-simulated: game:state, game:delta at 20 × speed Hz (speed 1–8, default 1), game:over equal to the live one. NOT_FOUND; BAD_REQUEST for a bad speed.",
       payload: GameReplay,
       ack: z.object({ replay: ReplayInfoModel }),
     }),
     "game:input": clientEvent({
-      summary: "Movement intent from the next tick on. No ack; at most 60 per second are applied, and a seq not above the last one is dropped.",
+      summary:
+        "Movement intent from the next tick on. No ack; at most 60 per second are applied, and a seq not above the last one is dropped.",
       payload: GameInput,
     }),
     ...authClientEvents,

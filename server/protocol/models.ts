@@ -41,7 +41,7 @@ export const MessageModel = model(
     replyTo: z.object({ seq: int(), user: UserModel, text: z.string(), deleted: z.literal(true).optional() }).optional(),
   }),
   "Message",
-  "A room message. `seq` counts from 1 within a room, without gaps or repeats; `rev` is the room's change counter at its last change (new, edit, delete, reaction). A deleted message is a tombstone: text \"\", deleted: true. `reactions` in the order each emoji was first used (present when non-empty); `replyTo.text` is the first 140 characters of the original's current text (\"\" with deleted: true once it is deleted).",
+  'A room message. `seq` counts from 1 within a room, without gaps or repeats; `rev` is the room\'s change counter at its last change (new, edit, delete, reaction). A deleted message is a tombstone: text "", deleted: true. `reactions` in the order each emoji was first used (present when non-empty); `replyTo.text` is the first 140 characters of the original\'s current text ("" with deleted: true once it is deleted).',
 );
 export const DirectMessageModel = model(
   z.object({ id: z.string(), from: UserModel, to: UserModel, text: z.string(), ts: z.number(), clientId: z.string().optional() }),
@@ -101,7 +101,14 @@ export const AckErrorModel = model(
   "Why an event failed. `details` names the field (BAD_REQUEST), says when to retry (RATE_LIMITED: retryAfterMs) or why (details.reason).",
 );
 export const GameSummaryModel = model(
-  z.object({ id: z.string(), name: z.string(), players: int(), maxPlayers: int(), status: z.enum(["waiting", "playing"]), spectators: int() }),
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    players: int(),
+    maxPlayers: int(),
+    status: z.enum(["waiting", "playing"]),
+    spectators: int(),
+  }),
   "GameSummary",
   "A game as the lobby shows it. `players` counts seats taken, held seats included; `waiting` while fewer than two. `spectators` (v2): connections watching without a seat.",
 );

@@ -69,9 +69,15 @@ export function tokenAuth(
     // of one user cannot all pass the check before any of them is counted.
     const open = socket.nsp.adapter.rooms.get(userRoom(claims.user.id))?.size ?? 0;
     if (open >= maxSockets) {
-      log?.info({ nsp: socket.nsp.name, user: claims.user.id, open, limit: maxSockets }, "handshake refused: too many sockets for this user");
+      log?.info(
+        { nsp: socket.nsp.name, user: claims.user.id, open, limit: maxSockets },
+        "handshake refused: too many sockets for this user",
+      );
       return next(
-        handshakeError("CONFLICT", `at most ${maxSockets} connections per user: close another tab first`, { reason: "too_many_sockets", limit: maxSockets }),
+        handshakeError("CONFLICT", `at most ${maxSockets} connections per user: close another tab first`, {
+          reason: "too_many_sockets",
+          limit: maxSockets,
+        }),
       );
     }
     socket.data.user = claims.user;
@@ -94,7 +100,10 @@ type ExpiringSocket = Pick<Socket, "connected" | "id" | "nsp" | "data" | "discon
 
 function expire(socket: ExpiringSocket, log: Logger): void {
   if (!socket.connected) return;
-  log.info({ nsp: socket.nsp.name, socket: socket.id, user: (socket.data as Partial<SocketData>).user?.id }, "token expired: disconnecting");
+  log.info(
+    { nsp: socket.nsp.name, socket: socket.id, user: (socket.data as Partial<SocketData>).user?.id },
+    "token expired: disconnecting",
+  );
   // The reason first (PROTOCOL v2 `auth:expired`), then the disconnect: the client
   // knows to get a new token instead of reconnecting with the old one.
   socket.emit("auth:expired", {});

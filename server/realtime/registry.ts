@@ -31,7 +31,11 @@ export interface EventSpec<C extends NamespaceContract, Ctx, E extends ClientEve
 }
 
 /** One event of a namespace: its spec plus the contract's payload model, which the registry validates with. */
-export interface EventDefinition<C extends NamespaceContract, Ctx, E extends ClientEventName<C> = ClientEventName<C>> extends EventSpec<C, Ctx, E> {
+export interface EventDefinition<C extends NamespaceContract, Ctx, E extends ClientEventName<C> = ClientEventName<C>> extends EventSpec<
+  C,
+  Ctx,
+  E
+> {
   readonly schema: C["client"][E]["payload"];
 }
 
@@ -42,7 +46,10 @@ export interface EventDefinition<C extends NamespaceContract, Ctx, E extends Cli
  * @example
  * const ping = defineEvent(systemContract, { event: "system:healthcheck", handle: () => ({ status: "healthy" as const }) });
  */
-export function defineEvent<C extends NamespaceContract, Ctx, E extends ClientEventName<C>>(contract: C, spec: EventSpec<C, Ctx, E>): EventDefinition<C, Ctx, E> {
+export function defineEvent<C extends NamespaceContract, Ctx, E extends ClientEventName<C>>(
+  contract: C,
+  spec: EventSpec<C, Ctx, E>,
+): EventDefinition<C, Ctx, E> {
   return { ...spec, schema: contract.client[spec.event].payload };
 }
 
@@ -158,7 +165,13 @@ export function registerEvents<C extends NamespaceContract, Ctx>(
   const logRefusal = (event: string, error: AckError) => {
     if (!socket.connected) return; // a cut-off socket's leftovers: the disconnect was logged
     const { user, key } = who();
-    refusals.note(`${key}\0${event}\0${error.code}`, log, "info", "event rejected", { event, socket: socket.id, user, code: error.code, details: error.details });
+    refusals.note(`${key}\0${event}\0${error.code}`, log, "info", "event rejected", {
+      event,
+      socket: socket.id,
+      user,
+      code: error.code,
+      details: error.details,
+    });
   };
 
   socket.onAny((event: unknown, ...args: unknown[]) => {
@@ -211,7 +224,8 @@ export function registerEvents<C extends NamespaceContract, Ctx>(
           return;
         }
         // Sampled like refusals: a stream of made-up names is one line per window, not one per name.
-        if (socket.connected) refusals.note(`${who().key}\0(unknown)`, log, "info", "unknown event", { event: name, socket: socket.id, user });
+        if (socket.connected)
+          refusals.note(`${who().key}\0(unknown)`, log, "info", "unknown event", { event: name, socket: socket.id, user });
         reply({ ok: false, error: { code: "UNKNOWN_EVENT", message: `this namespace has no event "${name}"` } });
         finish("unknown", "UNKNOWN_EVENT");
       })();

@@ -35,7 +35,12 @@ export function clientAddressResolver(trust: TrustProxy): AddressOf {
       ? () => true
       : typeof trust === "number"
         ? (_addr: string, i: number) => i < trust
-        : proxyAddr.compile(trust.split(",").map((s) => s.trim()).filter(Boolean));
+        : proxyAddr.compile(
+            trust
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean),
+          );
   return (req) => {
     if (!req.socket.remoteAddress) return "unknown";
     try {

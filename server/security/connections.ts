@@ -40,7 +40,12 @@ function isHandshake(req: IncomingMessage, enginePath: string): boolean {
  * const caps = connectionCaps(io, addressOf, { perAddress: 200, total: 15_000 });
  * gateHttpServer(httpServer, { gates: [caps.gate], ... });
  */
-export function connectionCaps(io: Server, addressOf: AddressOf, limits: { perAddress: number; total: number }, enginePath = "/socket.io/"): ConnectionCaps {
+export function connectionCaps(
+  io: Server,
+  addressOf: AddressOf,
+  limits: { perAddress: number; total: number },
+  enginePath = "/socket.io/",
+): ConnectionCaps {
   const open = new Map<string, number>();
   let total = 0;
   // Engine.IO's handshake runs synchronously from the request to the
@@ -62,7 +67,13 @@ export function connectionCaps(io: Server, addressOf: AddressOf, limits: { perAd
     gate(req) {
       if (!isHandshake(req, enginePath)) return undefined;
       if (total >= limits.total) {
-        return { status: 503, code: "RATE_LIMITED", message: "server full: try again later", details: { reason: "server-full", limit: limits.total, retryAfterMs: CONNECTION_RETRY_AFTER_MS }, headers: retry };
+        return {
+          status: 503,
+          code: "RATE_LIMITED",
+          message: "server full: try again later",
+          details: { reason: "server-full", limit: limits.total, retryAfterMs: CONNECTION_RETRY_AFTER_MS },
+          headers: retry,
+        };
       }
       const address = addressOf(req);
       if ((open.get(address) ?? 0) >= limits.perAddress) {

@@ -28,8 +28,16 @@ export interface EventBudgets {
   gameInput: Admission;
 }
 
-const FLOODING: AckError = { code: "RATE_LIMITED", message: "flooding: disconnecting", details: { retryAfterMs: FLOOD_WINDOW_SECONDS * 1000 } };
-const refused = (retryAfterMs: number): AckError => ({ code: "RATE_LIMITED", message: "too many events: slow down", details: { retryAfterMs } });
+const FLOODING: AckError = {
+  code: "RATE_LIMITED",
+  message: "flooding: disconnecting",
+  details: { retryAfterMs: FLOOD_WINDOW_SECONDS * 1000 },
+};
+const refused = (retryAfterMs: number): AckError => ({
+  code: "RATE_LIMITED",
+  message: "too many events: slow down",
+  details: { retryAfterMs },
+});
 
 /** A socket's client address, resolved once per socket (proxy-addr is not free). */
 export function socketAddresses(addressOf: AddressOf): (socket: Socket) => string {

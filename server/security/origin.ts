@@ -98,7 +98,10 @@ export function originAllowRequest(policy: OriginPolicy, log: Logger) {
  * (localhost, PARLOR_ALLOWED_ORIGINS). Same-origin pages need none.
  */
 export function originCors(policy: OriginPolicy) {
-  return (req: { headers: IncomingHttpHeaders }, callback: (err: Error | null, options: { origin: boolean; credentials: boolean }) => void): void => {
+  return (
+    req: { headers: IncomingHttpHeaders },
+    callback: (err: Error | null, options: { origin: boolean; credentials: boolean }) => void,
+  ): void => {
     callback(null, { origin: policy.needsCors(headerOf(req, "origin"), headerOf(req, "host")), credentials: false });
   };
 }

@@ -170,7 +170,11 @@ export function rateLimitGuard<Ctx>(
  * count too (malformed JSON is refused earlier, by the body parser).
  * The IP is Express's `req.ip` (the peer address unless `trust proxy` is set).
  */
-export function sessionRateLimit(limits: { points: number; durationSeconds: number }, log: Logger, options: LimiterOptions = {}): RequestHandler {
+export function sessionRateLimit(
+  limits: { points: number; durationSeconds: number },
+  log: Logger,
+  options: LimiterOptions = {},
+): RequestHandler {
   const limiter = store(Math.max(1, limits.points), limits.durationSeconds, options.keyPrefix ?? "parlor:sessions", options.redis);
   return (req, res, next) => {
     const ip = req.ip ?? req.socket.remoteAddress ?? "unknown";
@@ -178,7 +182,13 @@ export function sessionRateLimit(limits: { points: number; durationSeconds: numb
       if (decision.allowed) return next();
       log.info({ ip, path: req.path, retryAfterMs: decision.retryAfterMs }, "session request rate-limited");
       res.set("Retry-After", String(Math.ceil(decision.retryAfterMs / 1000)));
-      res.status(429).json({ error: { code: "RATE_LIMITED", message: "too many sessions from this address: try again later", details: { retryAfterMs: decision.retryAfterMs } } });
+      res.status(429).json({
+        error: {
+          code: "RATE_LIMITED",
+          message: "too many sessions from this address: try again later",
+          details: { retryAfterMs: decision.retryAfterMs },
+        },
+      });
     }, next);
   };
 }

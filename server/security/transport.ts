@@ -33,7 +33,10 @@ export interface TransportGuards {
   stop(): void;
 }
 
-type TransportConfig = Pick<Config, "host" | "allowedHosts" | "trustProxy" | "maxConnectionsPerAddress" | "maxConnections" | "maxBufferedBytes">;
+type TransportConfig = Pick<
+  Config,
+  "host" | "allowedHosts" | "trustProxy" | "maxConnectionsPerAddress" | "maxConnections" | "maxBufferedBytes"
+>;
 
 /**
  * Call right after `new Server(httpServer, ...)` (it wraps the listeners Engine.IO installed).
@@ -57,11 +60,19 @@ export function guardTransport(io: Server, httpServer: http.Server, config: Tran
     onRefused(req, refusal) {
       const address = addressOf(req);
       const reason = String(refusal.details?.reason ?? refusal.code);
-      refusals.note(`${reason}\0${address}`, log, "warn", "request refused at the server gate", { reason, status: refusal.status, address, path: req.url?.slice(0, 100), ...refusal.log });
+      refusals.note(`${reason}\0${address}`, log, "warn", "request refused at the server gate", {
+        reason,
+        status: refusal.status,
+        address,
+        path: req.url?.slice(0, 100),
+        ...refusal.log,
+      });
     },
   });
   // The WebSocket 101 (and polling answers) get helmet's headers too.
-  io.engine.on("headers", (headers: Record<string, string>, req: http.IncomingMessage) => Object.assign(headers, securityHeaderValues(req)));
+  io.engine.on("headers", (headers: Record<string, string>, req: http.IncomingMessage) =>
+    Object.assign(headers, securityHeaderValues(req)),
+  );
   const slowConsumers = boundSlowConsumers(io, { maxBufferedBytes: config.maxBufferedBytes, log, addressOf });
 
   const raw = new Set<NetSocket>();

@@ -22,5 +22,13 @@ export async function openStore(
     const applicationName = `parlor-${config.nodeId}`.slice(0, 63);
     return { store: await openPostgresStore(config.databaseUrl, { log, applicationName }), kind: "postgres" };
   }
-  return { store: openSqliteStore(config.dbPath, { synchronous: config.sqliteSync, groupCommit: config.groupCommit, searchBudgetMs: config.searchBudgetMs, log }), kind: "sqlite" };
+  return {
+    store: openSqliteStore(config.dbPath, {
+      synchronous: config.sqliteSync,
+      groupCommit: config.groupCommit,
+      searchBudgetMs: config.searchBudgetMs,
+      log,
+    }),
+    kind: "sqlite",
+  };
 }

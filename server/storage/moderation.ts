@@ -8,8 +8,16 @@ import type { RefusalReason } from "./lifecycle";
 export const MODERATING_ROLES: readonly string[] = ["admin", "moderator"];
 
 export const moderationRefusals = {
-  banned: (until: number | null): RefusalReason => ({ code: "FORBIDDEN", message: "you are banned from this room", details: { reason: "banned", until } }),
-  muted: (until: number | null): RefusalReason => ({ code: "FORBIDDEN", message: "you are muted in this room", details: { reason: "muted", until } }),
+  banned: (until: number | null): RefusalReason => ({
+    code: "FORBIDDEN",
+    message: "you are banned from this room",
+    details: { reason: "banned", until },
+  }),
+  muted: (until: number | null): RefusalReason => ({
+    code: "FORBIDDEN",
+    message: "you are muted in this room",
+    details: { reason: "muted", until },
+  }),
   slowMode: (retryAfterMs: number): RefusalReason => ({
     code: "RATE_LIMITED",
     message: "slow mode: wait before sending again",

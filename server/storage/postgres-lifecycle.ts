@@ -29,7 +29,8 @@ import {
 import { toDirect, toMessage, type DirectRow, type MessageReadRow } from "./rows";
 
 /** The columns of a message (not the search vector, which never leaves the database). */
-export const PG_MESSAGE_COLUMNS = "m.id, m.room, m.seq, m.user_id, m.user_name, m.text, m.ts, m.client_id, m.rev, m.edited_at, m.deleted, m.reactions, m.reply_to";
+export const PG_MESSAGE_COLUMNS =
+  "m.id, m.room, m.seq, m.user_id, m.user_name, m.text, m.ts, m.client_id, m.rev, m.edited_at, m.deleted, m.reactions, m.reply_to";
 export const pgReplyColumns = (o: string) =>
   `${o}.user_id AS reply_user_id, ${o}.user_name AS reply_user_name, left(${o}.text, ${REPLY_PREVIEW_CHARS}) AS reply_text, ${o}.deleted AS reply_deleted`;
 
@@ -88,7 +89,10 @@ export function postgresLifecycle(pool: Pool): LifecycleOps {
     return rows[0] && !rows[0].deleted ? rows[0] : undefined;
   }
   const bump = async (db: PoolClient, room: string) =>
-    Number((await db.query<{ last_rev: string }>("UPDATE rooms SET last_rev = last_rev + 1 WHERE name = $1 RETURNING last_rev", [room])).rows[0].last_rev);
+    Number(
+      (await db.query<{ last_rev: string }>("UPDATE rooms SET last_rev = last_rev + 1 WHERE name = $1 RETURNING last_rev", [room])).rows[0]
+        .last_rev,
+    );
   const readBack = async (db: PoolClient, room: string, seq: number) =>
     toMessage((await db.query<PgMessageRow>(`${PG_MESSAGE_SELECT} WHERE m.room = $1 AND m.seq = $2`, [room, seq])).rows[0]);
   const roomState = async (room: string) => {
@@ -103,7 +107,13 @@ export function postgresLifecycle(pool: Pool): LifecycleOps {
         if (!row) throw appError(refusals.messageNotFound);
         if (row.user_id !== userId) throw appError(refusals.notAuthor);
         const rev = await bump(db, room);
-        await db.query("UPDATE messages SET text = $1, edited_at = $2, rev = $3, changed = true WHERE room = $4 AND seq = $5", [text, Date.now(), rev, room, seq]);
+        await db.query("UPDATE messages SET text = $1, edited_at = $2, rev = $3, changed = true WHERE room = $4 AND seq = $5", [
+          text,
+          Date.now(),
+          rev,
+          room,
+          seq,
+        ]);
         return readBack(db, room, seq);
       }),
     deleteMessage: ({ room, seq, userId, asModerator }) =>
@@ -125,7 +135,8 @@ export function postgresLifecycle(pool: Pool): LifecycleOps {
         if (!row) throw appError(refusals.messageNotFound);
         const list = parseReactions(row.reactions);
         const key = [room, seq, emoji, userId];
-        const has = ((await db.query("SELECT 1 FROM reactions WHERE room = $1 AND seq = $2 AND emoji = $3 AND user_id = $4", key)).rowCount ?? 0) > 0;
+        const has =
+          ((await db.query("SELECT 1 FROM reactions WHERE room = $1 AND seq = $2 AND emoji = $3 AND user_id = $4", key)).rowCount ?? 0) > 0;
         if (has === on) return { room, seq, rev: Number(row.rev), reactions: list, changed: false };
         if (on && wouldExceedEmoji(list, emoji)) throw appError(refusals.tooManyEmoji);
         const rev = await bump(db, room);
@@ -142,21 +153,28 @@ export function postgresLifecycle(pool: Pool): LifecycleOps {
               "SELECT user_id FROM reactions WHERE room = $1 AND seq = $2 AND emoji = $3 ORDER BY ord LIMIT $4",
               [room, seq, emoji, MAX_REACTION_USERS],
             );
-            next = withUsers(next, emoji, rows.map((r) => r.user_id));
+            next = withUsers(
+              next,
+              emoji,
+              rows.map((r) => r.user_id),
+            );
           }
         }
-        await db.query("UPDATE messages SET reactions = $1, rev = $2, changed = true WHERE room = $3 AND seq = $4", [storeReactions(next), rev, room, seq]);
+        await db.query("UPDATE messages SET reactions = $1, rev = $2, changed = true WHERE room = $3 AND seq = $4", [
+          storeReactions(next),
+          rev,
+          room,
+          seq,
+        ]);
         return { room, seq, rev, reactions: next, changed: true };
       }),
     async updatesSince(room, sinceSeq, sinceRev, limit = DEFAULT_UPDATES_LIMIT) {
       // The rev first: a change committed between the two reads is sent again next time, never missed.
       const { rev } = await roomState(room);
-      const rows = await all<PgMessageRow>(`${PG_MESSAGE_SELECT} WHERE m.room = $1 AND m.changed AND m.rev > $2 AND m.seq <= $3 ORDER BY m.rev LIMIT $4`, [
-        room,
-        sinceRev,
-        sinceSeq,
-        limit + 1,
-      ]);
+      const rows = await all<PgMessageRow>(
+        `${PG_MESSAGE_SELECT} WHERE m.room = $1 AND m.changed AND m.rev > $2 AND m.seq <= $3 ORDER BY m.rev LIMIT $4`,
+        [room, sinceRev, sinceSeq, limit + 1],
+      );
       return { updates: rows.slice(0, limit).map(toMessage), hasMoreUpdates: rows.length > limit, rev };
     },
     roomState,

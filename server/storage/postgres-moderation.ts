@@ -81,11 +81,22 @@ export function postgresModeration(pool: Pool): PgModeration {
   const one = async <R>(sql: string, params: unknown[]): Promise<R | undefined> => (await pool.query(sql, params)).rows[0] as R | undefined;
   const all = async <R>(sql: string, params: unknown[]): Promise<R[]> => (await pool.query(sql, params)).rows as R[];
   const activeUntil = async (room: string, userId: string, kind: "mute" | "ban", now: number) => {
-    const row = await one<{ until: string | null }>("SELECT until FROM room_restrictions WHERE room = $1 AND user_id = $2 AND kind = $3", [room, userId, kind]);
+    const row = await one<{ until: string | null }>("SELECT until FROM room_restrictions WHERE room = $1 AND user_id = $2 AND kind = $3", [
+      room,
+      userId,
+      kind,
+    ]);
     return row && inForce(row.until, now) ? { until: row.until === null ? null : Number(row.until) } : undefined;
   };
   const roomInfo = async (room: string): Promise<RoomInfo | undefined> => {
-    const s = await one<{ owner_id: string | null; owner_name: string | null; owner_now: string | null; topic: string; slow_mode_ms: string; last_seq: string | null }>(
+    const s = await one<{
+      owner_id: string | null;
+      owner_name: string | null;
+      owner_now: string | null;
+      topic: string;
+      slow_mode_ms: string;
+      last_seq: string | null;
+    }>(
       `SELECT s.owner_id, s.owner_name, u.name AS owner_now, s.topic, s.slow_mode_ms, r.last_seq
        FROM room_settings s LEFT JOIN users u ON u.id = s.owner_id LEFT JOIN rooms r ON r.name = s.room WHERE s.room = $1`,
       [room],
@@ -148,8 +159,15 @@ export function postgresModeration(pool: Pool): PgModeration {
       return {
         stored: async () => {},
         release: async () => {
-          if (claim.prev === null) await pool.query("DELETE FROM last_posts WHERE room = $1 AND user_id = $2 AND ts = $3", [room, user.id, now]);
-          else await pool.query("UPDATE last_posts SET ts = $4 WHERE room = $1 AND user_id = $2 AND ts = $3", [room, user.id, now, claim.prev]);
+          if (claim.prev === null)
+            await pool.query("DELETE FROM last_posts WHERE room = $1 AND user_id = $2 AND ts = $3", [room, user.id, now]);
+          else
+            await pool.query("UPDATE last_posts SET ts = $4 WHERE room = $1 AND user_id = $2 AND ts = $3", [
+              room,
+              user.id,
+              now,
+              claim.prev,
+            ]);
         },
       };
     },
@@ -165,13 +183,23 @@ export function postgresModeration(pool: Pool): PgModeration {
     },
     roomInfo,
     async updateRoom({ room, by, topic, slowModeMs }) {
-      const updated = await pool.query("UPDATE room_settings SET topic = coalesce($2, topic), slow_mode_ms = coalesce($3, slow_mode_ms) WHERE room = $1", [
-        room,
-        topic ?? null,
-        slowModeMs ?? null,
-      ]);
+      const updated = await pool.query(
+        "UPDATE room_settings SET topic = coalesce($2, topic), slow_mode_ms = coalesce($3, slow_mode_ms) WHERE room = $1",
+        [room, topic ?? null, slowModeMs ?? null],
+      );
       if (updated.rowCount === 0) throw appError(moderationRefusals.roomNotFound);
-      const action = await log({ room, action: "update", target_id: null, target_name: null, by_id: by.id, by_name: by.name, reason: null, until: null, seq: null, ts: Date.now() });
+      const action = await log({
+        room,
+        action: "update",
+        target_id: null,
+        target_name: null,
+        by_id: by.id,
+        by_name: by.name,
+        reason: null,
+        until: null,
+        seq: null,
+        ts: Date.now(),
+      });
       return { info: (await roomInfo(room))!, action };
     },
     async moderate({ room, action, target, by, reason, durationMs, seq }) {
@@ -184,11 +212,29 @@ export function postgresModeration(pool: Pool): PgModeration {
           [room, target.id, action, until],
         );
       else if (action === "unmute" || action === "unban")
-        await pool.query("DELETE FROM room_restrictions WHERE room = $1 AND user_id = $2 AND kind = $3", [room, target.id, action === "unmute" ? "mute" : "ban"]);
+        await pool.query("DELETE FROM room_restrictions WHERE room = $1 AND user_id = $2 AND kind = $3", [
+          room,
+          target.id,
+          action === "unmute" ? "mute" : "ban",
+        ]);
       else if (action === "promote")
-        await pool.query("INSERT INTO room_moderators (room, user_id, user_name, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", [room, target.id, target.name, now]);
+        await pool.query(
+          "INSERT INTO room_moderators (room, user_id, user_name, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+          [room, target.id, target.name, now],
+        );
       else if (action === "demote") await pool.query("DELETE FROM room_moderators WHERE room = $1 AND user_id = $2", [room, target.id]);
-      return log({ room, action, target_id: target.id, target_name: target.name, by_id: by.id, by_name: by.name, reason: reason ?? null, until, seq: seq ?? null, ts: now });
+      return log({
+        room,
+        action,
+        target_id: target.id,
+        target_name: target.name,
+        by_id: by.id,
+        by_name: by.name,
+        reason: reason ?? null,
+        until,
+        seq: seq ?? null,
+        ts: now,
+      });
     },
     async modLog(room, before, limit) {
       const rows = await all<ModActionRow<string>>("SELECT * FROM mod_actions WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3", [

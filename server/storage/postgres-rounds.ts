@@ -40,15 +40,19 @@ export function postgresRounds(pool: Pool): RoundStore {
           "DELETE FROM game_rounds WHERE game_id = $1 AND seq < (SELECT min(seq) FROM (SELECT seq FROM game_rounds WHERE game_id = $1 ORDER BY seq DESC LIMIT $2) kept)",
           [record.gameId, Math.max(1, keep.perGame)],
         );
-        await db.query("DELETE FROM game_rounds WHERE seq < (SELECT min(seq) FROM (SELECT seq FROM game_rounds ORDER BY seq DESC LIMIT $1) kept)", [
-          Math.max(1, keep.total),
-        ]);
+        await db.query(
+          "DELETE FROM game_rounds WHERE seq < (SELECT min(seq) FROM (SELECT seq FROM game_rounds ORDER BY seq DESC LIMIT $1) kept)",
+          [Math.max(1, keep.total)],
+        );
       }),
     async listRounds(gameId, limit) {
       const { rows } =
         gameId === undefined
           ? await pool.query<{ summary: RoundSummary }>("SELECT summary FROM game_rounds ORDER BY seq DESC LIMIT $1", [limit])
-          : await pool.query<{ summary: RoundSummary }>("SELECT summary FROM game_rounds WHERE game_id = $1 ORDER BY seq DESC LIMIT $2", [gameId, limit]);
+          : await pool.query<{ summary: RoundSummary }>("SELECT summary FROM game_rounds WHERE game_id = $1 ORDER BY seq DESC LIMIT $2", [
+              gameId,
+              limit,
+            ]);
       return rows.map((r) => r.summary);
     },
     async getRound(id) {

@@ -20,7 +20,14 @@ import { postgresRounds } from "./postgres-rounds";
 import { migrate } from "./postgres-schema";
 import { FTS_CONFIG, searchQuery } from "./postgres-search";
 import { appError, refusals } from "./lifecycle";
-import { inTransaction, PG_MESSAGE_COLUMNS, PG_MESSAGE_SELECT, pgReplyColumns, postgresLifecycle, type PgMessageRow as MessageRow } from "./postgres-lifecycle";
+import {
+  inTransaction,
+  PG_MESSAGE_COLUMNS,
+  PG_MESSAGE_SELECT,
+  pgReplyColumns,
+  postgresLifecycle,
+  type PgMessageRow as MessageRow,
+} from "./postgres-lifecycle";
 import { newId, pageFromNewest, pairKey, toDirect, toMessage, type DirectRow } from "./rows";
 import type { MessageStore, NewMessage } from "./types";
 
@@ -30,7 +37,10 @@ type DirectMessageRow = DirectRow<string>;
 const BIG = "9223372036854775807";
 
 const isUniqueViolation = (err: unknown, constraint: string) =>
-  typeof err === "object" && err !== null && (err as { code?: string }).code === "23505" && (err as { constraint?: string }).constraint === constraint;
+  typeof err === "object" &&
+  err !== null &&
+  (err as { code?: string }).code === "23505" &&
+  (err as { constraint?: string }).constraint === constraint;
 
 /**
  * One statement: the room's seq and rev bump, the insert, the sender's read
@@ -79,7 +89,8 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const all = async <R>(sql: string, params: unknown[]): Promise<R[]> => (await pool.query(sql, params)).rows as R[];
   const byClientId = (room: string, userId: string, clientId: string) =>
     one<MessageRow>(`${PG_MESSAGE_SELECT} WHERE m.room = $1 AND m.user_id = $2 AND m.client_id = $3`, [room, userId, clientId]);
-  const revOf = async (room: string) => Number((await one<{ last_rev: string }>("SELECT last_rev FROM rooms WHERE name = $1", [room]))?.last_rev ?? 0);
+  const revOf = async (room: string) =>
+    Number((await one<{ last_rev: string }>("SELECT last_rev FROM rooms WHERE name = $1", [room]))?.last_rev ?? 0);
   /**
    * A reply: the room's lock first, then the original must be live. A
    * deletion takes the same lock, so the original cannot go between the
@@ -105,7 +116,16 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
       }
       // Mutes and slow mode (postgres-moderation.ts): refused before anything is stored.
       const admitted = await moderation.admitSend(input);
-      const params = [newId("m"), input.room, input.user.id, input.user.name, input.text, Date.now(), input.clientId ?? null, input.replyTo ?? null];
+      const params = [
+        newId("m"),
+        input.room,
+        input.user.id,
+        input.user.name,
+        input.text,
+        Date.now(),
+        input.clientId ?? null,
+        input.replyTo ?? null,
+      ];
       try {
         const row = input.replyTo === undefined ? (await pool.query<MessageRow>(APPEND, params)).rows[0] : await appendReply(input, params);
         await admitted.stored(Number(row.ts));
@@ -127,7 +147,11 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     },
     async messagesSince(room, sinceSeq, limit) {
       const rev = await revOf(room);
-      const rows = await all<MessageRow>(`${PG_MESSAGE_SELECT} WHERE m.room = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`, [room, sinceSeq, limit + 1]);
+      const rows = await all<MessageRow>(`${PG_MESSAGE_SELECT} WHERE m.room = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`, [
+        room,
+        sinceSeq,
+        limit + 1,
+      ]);
       return { items: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit, rev };
     },
     async messagesBefore(room, beforeSeq, limit) {

@@ -42,7 +42,11 @@ export function trackHealth(file: string, intervalMs: number, log?: Logger): Hea
       const now = await fs.promises.stat(file);
       if (now.ino !== opened.ino || now.dev !== opened.dev) fault("database file was replaced");
     } catch (err) {
-      fault((err as NodeJS.ErrnoException).code === "ENOENT" ? "database file was deleted" : `database file cannot be read: ${(err as Error).message}`);
+      fault(
+        (err as NodeJS.ErrnoException).code === "ENOENT"
+          ? "database file was deleted"
+          : `database file cannot be read: ${(err as Error).message}`,
+      );
     }
   };
   const timer = setInterval(checkFile, intervalMs);

@@ -7,7 +7,16 @@
  */
 import type { Database } from "better-sqlite3";
 import type { Message } from "../protocol";
-import { addReaction, parseReactions, refusals, removeReaction, storeReactions, withUsers, wouldExceedEmoji, MAX_REACTION_USERS } from "./lifecycle";
+import {
+  addReaction,
+  parseReactions,
+  refusals,
+  removeReaction,
+  storeReactions,
+  withUsers,
+  wouldExceedEmoji,
+  MAX_REACTION_USERS,
+} from "./lifecycle";
 import { toMessage, type MessageReadRow, type MessageRow } from "./rows";
 import { MESSAGE_SELECT } from "./sqlite-schema";
 import { refuse, type Refusable } from "./sqlite-thread-protocol";
@@ -24,7 +33,9 @@ export function prepareLifecycleWrites(db: Database): SqliteLifecycleWrites {
     row: db.prepare<[string, number], MessageRow>("SELECT * FROM messages WHERE room = ? AND seq = ?"),
     read: db.prepare<[string, number], MessageReadRow>(`${MESSAGE_SELECT} WHERE m.room = ? AND m.seq = ?`),
     bumpRev: db.prepare<[string], { last_rev: number }>("UPDATE rooms SET last_rev = last_rev + 1 WHERE name = ? RETURNING last_rev"),
-    edit: db.prepare<[string, number, number, string, number]>("UPDATE messages SET text = ?, edited_at = ?, rev = ?, changed = 1 WHERE room = ? AND seq = ?"),
+    edit: db.prepare<[string, number, number, string, number]>(
+      "UPDATE messages SET text = ?, edited_at = ?, rev = ?, changed = 1 WHERE room = ? AND seq = ?",
+    ),
     // The text goes too (the FTS trigger drops it from the index); the row keeps id, author, ts and clientId.
     tombstone: db.prepare<[number, string, number]>(
       "UPDATE messages SET text = '', deleted = 1, edited_at = NULL, reactions = NULL, rev = ?, changed = 1 WHERE room = ? AND seq = ?",
@@ -33,12 +44,18 @@ export function prepareLifecycleWrites(db: Database): SqliteLifecycleWrites {
     hasReaction: db.prepare<[string, number, string, string], { one: number }>(
       "SELECT 1 AS one FROM reactions WHERE room = ? AND seq = ? AND emoji = ? AND user_id = ?",
     ),
-    addReaction: db.prepare<[string, number, string, string, number]>("INSERT INTO reactions (room, seq, emoji, user_id, ord) VALUES (?, ?, ?, ?, ?)"),
-    removeReaction: db.prepare<[string, number, string, string]>("DELETE FROM reactions WHERE room = ? AND seq = ? AND emoji = ? AND user_id = ?"),
+    addReaction: db.prepare<[string, number, string, string, number]>(
+      "INSERT INTO reactions (room, seq, emoji, user_id, ord) VALUES (?, ?, ?, ?, ?)",
+    ),
+    removeReaction: db.prepare<[string, number, string, string]>(
+      "DELETE FROM reactions WHERE room = ? AND seq = ? AND emoji = ? AND user_id = ?",
+    ),
     firstUsers: db.prepare<[string, number, string, number], { user_id: string }>(
       "SELECT user_id FROM reactions WHERE room = ? AND seq = ? AND emoji = ? ORDER BY ord LIMIT ?",
     ),
-    setReactions: db.prepare<[string | null, number, string, number]>("UPDATE messages SET reactions = ?, rev = ?, changed = 1 WHERE room = ? AND seq = ?"),
+    setReactions: db.prepare<[string | null, number, string, number]>(
+      "UPDATE messages SET reactions = ?, rev = ?, changed = 1 WHERE room = ? AND seq = ?",
+    ),
   };
   const live = (room: string, seq: number) => {
     const row = q.row.get(room, seq);
@@ -79,7 +96,11 @@ export function prepareLifecycleWrites(db: Database): SqliteLifecycleWrites {
         q.removeReaction.run(room, seq, emoji, userId);
         const removed = removeReaction(list, emoji, userId);
         next = removed.refill
-          ? withUsers(removed.reactions, emoji, q.firstUsers.all(room, seq, emoji, MAX_REACTION_USERS).map((u) => u.user_id))
+          ? withUsers(
+              removed.reactions,
+              emoji,
+              q.firstUsers.all(room, seq, emoji, MAX_REACTION_USERS).map((u) => u.user_id),
+            )
           : removed.reactions;
       }
       q.setReactions.run(storeReactions(next), rev, room, seq);

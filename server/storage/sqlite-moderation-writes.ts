@@ -27,8 +27,12 @@ export function prepareModerationWrites(db: Database): SqliteModerationWrites {
   const base = prepareWrites(db);
   const info = prepareRoomInfo(db);
   const q = {
-    hasClientId: db.prepare<[string, string, string], { one: number }>("SELECT 1 AS one FROM messages WHERE room = ? AND user_id = ? AND client_id = ?"),
-    restriction: db.prepare<[string, string, string], { until: number | null }>("SELECT until FROM room_restrictions WHERE room = ? AND user_id = ? AND kind = ?"),
+    hasClientId: db.prepare<[string, string, string], { one: number }>(
+      "SELECT 1 AS one FROM messages WHERE room = ? AND user_id = ? AND client_id = ?",
+    ),
+    restriction: db.prepare<[string, string, string], { until: number | null }>(
+      "SELECT until FROM room_restrictions WHERE room = ? AND user_id = ? AND kind = ?",
+    ),
     slow: db.prepare<[{ user: string; room: string }], { slow_mode_ms: number; exempt: number; last: number | null; roles: string | null }>(
       `SELECT s.slow_mode_ms,
          (s.owner_id = @user OR EXISTS (SELECT 1 FROM room_moderators m WHERE m.room = s.room AND m.user_id = @user)) AS exempt,
@@ -41,14 +45,18 @@ export function prepareModerationWrites(db: Database): SqliteModerationWrites {
     ),
     saveRoles: db.prepare<[string, string]>("UPDATE users SET roles = ? WHERE id = ?"),
     createRoom: db.prepare<[string, number]>("INSERT OR IGNORE INTO room_settings (room, created_at) VALUES (?, ?)"),
-    claimOwner: db.prepare<[string, string, string]>("UPDATE room_settings SET owner_id = ?, owner_name = ? WHERE room = ? AND owner_id IS NULL"),
+    claimOwner: db.prepare<[string, string, string]>(
+      "UPDATE room_settings SET owner_id = ?, owner_name = ? WHERE room = ? AND owner_id IS NULL",
+    ),
     topic: db.prepare<[string, string]>("UPDATE room_settings SET topic = ? WHERE room = ?"),
     slowMode: db.prepare<[number, string]>("UPDATE room_settings SET slow_mode_ms = ? WHERE room = ?"),
     restrict: db.prepare<[string, string, string, number | null]>(
       "INSERT INTO room_restrictions (room, user_id, kind, until) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET until = excluded.until",
     ),
     lift: db.prepare<[string, string, string]>("DELETE FROM room_restrictions WHERE room = ? AND user_id = ? AND kind = ?"),
-    promote: db.prepare<[string, string, string, number]>("INSERT OR IGNORE INTO room_moderators (room, user_id, user_name, added_at) VALUES (?, ?, ?, ?)"),
+    promote: db.prepare<[string, string, string, number]>(
+      "INSERT OR IGNORE INTO room_moderators (room, user_id, user_name, added_at) VALUES (?, ?, ?, ?)",
+    ),
     demote: db.prepare<[string, string]>("DELETE FROM room_moderators WHERE room = ? AND user_id = ?"),
     log: db.prepare<[Omit<ModActionRow, "id">], ModActionRow>(
       `INSERT INTO mod_actions (room, action, target_id, target_name, by_id, by_name, reason, until, seq, ts)
@@ -69,7 +77,13 @@ export function prepareModerationWrites(db: Database): SqliteModerationWrites {
       const mute = active(input.room, input.user.id, "mute", now);
       if (mute) return refuse(moderationRefusals.muted(mute.until));
       const slow = q.slow.get({ user: input.user.id, room: input.room });
-      if (slow && slow.slow_mode_ms > 0 && !slow.exempt && slow.last !== null && !parseRoles(slow.roles).some((r) => MODERATING_ROLES.includes(r))) {
+      if (
+        slow &&
+        slow.slow_mode_ms > 0 &&
+        !slow.exempt &&
+        slow.last !== null &&
+        !parseRoles(slow.roles).some((r) => MODERATING_ROLES.includes(r))
+      ) {
         const wait = slow.last + slow.slow_mode_ms - now;
         if (wait > 0) return refuse(moderationRefusals.slowMode(wait));
       }
@@ -93,7 +107,18 @@ export function prepareModerationWrites(db: Database): SqliteModerationWrites {
       if (!info(room)) return refuse(moderationRefusals.roomNotFound);
       if (topic !== undefined) q.topic.run(topic, room);
       if (slowModeMs !== undefined) q.slowMode.run(slowModeMs, room);
-      const action = log({ room, action: "update", target_id: null, target_name: null, by_id: by.id, by_name: by.name, reason: null, until: null, seq: null, ts: Date.now() });
+      const action = log({
+        room,
+        action: "update",
+        target_id: null,
+        target_name: null,
+        by_id: by.id,
+        by_name: by.name,
+        reason: null,
+        until: null,
+        seq: null,
+        ts: Date.now(),
+      });
       return { info: info(room)!, action };
     },
     moderate({ room, action, target, by, reason, durationMs, seq }) {

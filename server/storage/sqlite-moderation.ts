@@ -113,7 +113,17 @@ export const inForce = (until: number | string | null, now: number) => until ===
 /** Reads the same on the writer and the reads connection. */
 export function prepareRoomInfo(db: Database): (room: string) => RoomInfo | undefined {
   const q = {
-    settings: db.prepare<[string], { owner_id: string | null; owner_name: string | null; topic: string; slow_mode_ms: number; owner_now: string | null; last_seq: number | null }>(
+    settings: db.prepare<
+      [string],
+      {
+        owner_id: string | null;
+        owner_name: string | null;
+        topic: string;
+        slow_mode_ms: number;
+        owner_now: string | null;
+        last_seq: number | null;
+      }
+    >(
       `SELECT s.owner_id, s.owner_name, s.topic, s.slow_mode_ms, u.name AS owner_now, r.last_seq
        FROM room_settings s LEFT JOIN users u ON u.id = s.owner_id LEFT JOIN rooms r ON r.name = s.room WHERE s.room = ?`,
     ),

@@ -68,8 +68,12 @@ export function prepareReads(db: Database.Database): SqliteReads {
   const q = {
     getUser: db.prepare<[string], { id: string; name: string }>("SELECT id, name FROM users WHERE id = ?"),
     recent: db.prepare<[string, number], MessageReadRow>(`${MESSAGE_SELECT} WHERE m.room = ? ORDER BY m.seq DESC LIMIT ?`),
-    before: db.prepare<[string, number, number], MessageReadRow>(`${MESSAGE_SELECT} WHERE m.room = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`),
-    since: db.prepare<[string, number, number], MessageReadRow>(`${MESSAGE_SELECT} WHERE m.room = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?`),
+    before: db.prepare<[string, number, number], MessageReadRow>(
+      `${MESSAGE_SELECT} WHERE m.room = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
+    ),
+    since: db.prepare<[string, number, number], MessageReadRow>(
+      `${MESSAGE_SELECT} WHERE m.room = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?`,
+    ),
     rev: db.prepare<[string], { last_rev: number }>("SELECT last_rev FROM rooms WHERE name = ?"),
     directBefore: db.prepare<[string, number, number], DirectRow>(
       "SELECT * FROM direct_messages WHERE pair = ? AND ts < ? ORDER BY ts DESC, rowid DESC LIMIT ?",
@@ -89,19 +93,27 @@ export function prepareReads(db: Database.Database): SqliteReads {
   return {
     recentMessages: (room, limit) => recent(room, limit),
     messagesSince: (room, sinceSeq, limit) => since(room, sinceSeq, limit),
-    messagesBefore: (room, beforeSeq, limit) => pageFromNewest(q.before.all(room, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1), limit, toMessage),
-    directHistory: (a, b, before, limit) => pageFromNewest(q.directBefore.all(pairKey(a, b), before ?? Number.MAX_SAFE_INTEGER, limit + 1), limit, toDirect),
+    messagesBefore: (room, beforeSeq, limit) =>
+      pageFromNewest(q.before.all(room, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1), limit, toMessage),
+    directHistory: (a, b, before, limit) =>
+      pageFromNewest(q.directBefore.all(pairKey(a, b), before ?? Number.MAX_SAFE_INTEGER, limit + 1), limit, toDirect),
     getUser: (id) => q.getUser.get(id),
     search(match, rooms, limit, budgetMs) {
       deadline = performance.now() + budgetMs;
       rows = 0;
       try {
-        return q.search.all({ match, rooms: JSON.stringify(rooms), limit }).map((r): SearchResult => ({ message: toMessage(r), score: -r.rank, snippet: r.snip }));
+        return q.search
+          .all({ match, rooms: JSON.stringify(rooms), limit })
+          .map((r): SearchResult => ({ message: toMessage(r), score: -r.rank, snippet: r.snip }));
       } catch (err) {
         if (err instanceof AppError) throw err;
         // toFtsQuery only emits valid syntax; this is the safety net for anything
         // FTS5 still refuses (e.g. a limit of its own): the query's fault, not ours.
-        if (err instanceof Database.SqliteError && err.code === "SQLITE_ERROR" && /fts5|unterminated|unknown special query/i.test(err.message)) {
+        if (
+          err instanceof Database.SqliteError &&
+          err.code === "SQLITE_ERROR" &&
+          /fts5|unterminated|unknown special query/i.test(err.message)
+        ) {
           throw new AppError("BAD_REQUEST", "search query cannot be parsed", { field: "q" });
         }
         throw err;

@@ -52,7 +52,9 @@ export function prepareRoundWrites(db: Database) {
 
 /** Reads-thread ops (sqlite-worker.ts runReader). */
 export function prepareRoundReads(db: Database) {
-  const byGame = db.prepare<[string, number], { summary: string }>("SELECT summary FROM game_rounds WHERE game_id = ? ORDER BY seq DESC LIMIT ?");
+  const byGame = db.prepare<[string, number], { summary: string }>(
+    "SELECT summary FROM game_rounds WHERE game_id = ? ORDER BY seq DESC LIMIT ?",
+  );
   const every = db.prepare<[number], { summary: string }>("SELECT summary FROM game_rounds ORDER BY seq DESC LIMIT ?");
   const one = db.prepare<[string], { record: string }>("SELECT record FROM game_rounds WHERE id = ?");
   return {

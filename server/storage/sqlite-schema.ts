@@ -150,7 +150,13 @@ SELECT user_id, other_id, id, ts FROM (
  * renumbers.
  */
 function addLifecycleColumns(db: Database): void {
-  const columns = (table: string) => new Set(db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all().map((c) => c.name));
+  const columns = (table: string) =>
+    new Set(
+      db
+        .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
+        .all()
+        .map((c) => c.name),
+    );
   const messages = columns("messages");
   if (messages.size > 0 && !messages.has("rev")) {
     for (const column of LIFECYCLE_COLUMNS) db.exec(`ALTER TABLE messages ADD COLUMN ${column}`);

@@ -63,13 +63,16 @@ export function startSearchThread(file: string, budgetMs: number, events: Thread
     const job = queue.shift()!;
     running = job;
     const [match, rooms, limit] = job.args;
-    thread().call<SearchResult[]>("search", [match, rooms, limit, Math.max(1, job.deadline - performance.now())]).then(
-      (results) => finish(job, { results }),
-      (error: Error) => finish(job, { error }),
-    ).finally(() => {
-      if (running === job) running = undefined;
-      next();
-    });
+    thread()
+      .call<SearchResult[]>("search", [match, rooms, limit, Math.max(1, job.deadline - performance.now())])
+      .then(
+        (results) => finish(job, { results }),
+        (error: Error) => finish(job, { error }),
+      )
+      .finally(() => {
+        if (running === job) running = undefined;
+        next();
+      });
   };
 
   const overrun = (job: Job) => {

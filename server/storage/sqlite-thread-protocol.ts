@@ -91,4 +91,5 @@ export function deserializeError(e: SerializedError): Error {
  * disk, the file or its lock, not one bad row): the store turns unhealthy.
  * A busy lock held by another process is not one of them.
  */
-export const isStorageFault = (code: string | undefined) => code !== undefined && /^SQLITE_(IOERR|FULL|CORRUPT|NOTADB|READONLY|CANTOPEN|PROTOCOL)/.test(code);
+export const isStorageFault = (code: string | undefined) =>
+  code !== undefined && /^SQLITE_(IOERR|FULL|CORRUPT|NOTADB|READONLY|CANTOPEN|PROTOCOL)/.test(code);

@@ -61,7 +61,13 @@ export function startThread(data: Omit<ThreadData, "entry" | "ready">, events: T
   const ready = waitForOpen ? new SharedArrayBuffer(4) : undefined;
   const channel = waitForOpen ? new MessageChannel() : undefined;
   const worker = new Worker(COMPILED ? ENTRY : LOADER, {
-    workerData: { ...data, entry: ENTRY, ready, openPort: channel?.port2, ...(COMPILED ? {} : { sources: workerSources(ENTRY) }) } satisfies ThreadData,
+    workerData: {
+      ...data,
+      entry: ENTRY,
+      ready,
+      openPort: channel?.port2,
+      ...(COMPILED ? {} : { sources: workerSources(ENTRY) }),
+    } satisfies ThreadData,
     transferList: channel ? [channel.port2] : [],
     // The parent's flags (tsx's loader, --cpu-prof) are not the worker's business.
     execArgv: [],
@@ -106,12 +112,15 @@ export function startThread(data: Omit<ThreadData, "entry" | "ready">, events: T
   if (ready && channel) {
     const flag = new Int32Array(ready);
     // Startup only: the file must be usable before the server listens.
-    if (Atomics.wait(flag, 0, 0, OPEN_TIMEOUT_MS) === "timed-out") throw new Error(`SQLite writer did not open ${data.file} within ${OPEN_TIMEOUT_MS} ms`);
+    if (Atomics.wait(flag, 0, 0, OPEN_TIMEOUT_MS) === "timed-out")
+      throw new Error(`SQLite writer did not open ${data.file} within ${OPEN_TIMEOUT_MS} ms`);
     const opened = receiveMessageOnPort(channel.port1)?.message as WorkerMessage | undefined;
     channel.port1.close();
     if (Atomics.load(flag, 0) !== 1) {
       void worker.terminate();
-      throw opened?.type === "opened" && opened.error ? deserializeError(opened.error) : new Error(`SQLite writer failed to open ${data.file}`);
+      throw opened?.type === "opened" && opened.error
+        ? deserializeError(opened.error)
+        : new Error(`SQLite writer failed to open ${data.file}`);
     }
   }
   refresh();

@@ -19,7 +19,15 @@ import { prepareModerationWrites } from "./sqlite-moderation-writes";
 import { prepareReadState } from "./sqlite-read-state";
 import { prepareReads } from "./sqlite-reads";
 import { prepareRoundReads, prepareRoundWrites } from "./sqlite-rounds";
-import { isRefusal, isStorageFault, serializeError, type Request, type Response, type ThreadData, type WorkerMessage } from "./sqlite-thread-protocol";
+import {
+  isRefusal,
+  isStorageFault,
+  serializeError,
+  type Request,
+  type Response,
+  type ThreadData,
+  type WorkerMessage,
+} from "./sqlite-thread-protocol";
 import { migrateSqlite } from "./sqlite-schema";
 import { prepareWrites } from "./sqlite-writes";
 
@@ -66,7 +74,12 @@ function signalReady(message: WorkerMessage, ok: boolean): void {
 
 function runWriter(db: Database.Database): (req: Request) => void {
   const queue = createWriteQueue(db, { group: data.groupCommit, maxBatch: data.maxBatch });
-  const ops = { ...prepareWrites(db), ...prepareLifecycleWrites(db), ...prepareRoundWrites(db), ...prepareModerationWrites(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const ops = {
+    ...prepareWrites(db),
+    ...prepareLifecycleWrites(db),
+    ...prepareRoundWrites(db),
+    ...prepareModerationWrites(db),
+  } as unknown as Record<string, (...args: unknown[]) => unknown>;
   // Answers collected during one turn are posted together (one message per batch).
   let outbox: Response[] = [];
   const send = () => {
@@ -94,22 +107,29 @@ function runWriter(db: Database.Database): (req: Request) => void {
       if (outbox.length === 0) setImmediate(send);
       outbox.push(r);
     };
-    queue.submit(() => op(...req.args)).then(
-      (value) => done(isRefusal(value) ? { id: req.id, ok: false, error: value.parlorRefusal } : { id: req.id, ok: true, value }),
-      (err) => {
-        const error = serializeError(err);
-        if (!fault && isStorageFault(error.sqliteCode)) {
-          fault = true;
-          post({ type: "fault", reason: `commit failed: ${error.sqliteCode}: ${error.message}` });
-        }
-        done({ id: req.id, ok: false, error });
-      },
-    );
+    queue
+      .submit(() => op(...req.args))
+      .then(
+        (value) => done(isRefusal(value) ? { id: req.id, ok: false, error: value.parlorRefusal } : { id: req.id, ok: true, value }),
+        (err) => {
+          const error = serializeError(err);
+          if (!fault && isStorageFault(error.sqliteCode)) {
+            fault = true;
+            post({ type: "fault", reason: `commit failed: ${error.sqliteCode}: ${error.message}` });
+          }
+          done({ id: req.id, ok: false, error });
+        },
+      );
   };
 }
 
 function runReader(db: Database.Database): (req: Request) => void {
-  const reads = { ...prepareReads(db), ...prepareReadState(db), ...prepareRoundReads(db), ...prepareModerationReads(db) } as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const reads = {
+    ...prepareReads(db),
+    ...prepareReadState(db),
+    ...prepareRoundReads(db),
+    ...prepareModerationReads(db),
+  } as unknown as Record<string, (...args: unknown[]) => unknown>;
   return (req) => {
     let response: Response;
     try {

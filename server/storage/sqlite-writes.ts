@@ -28,8 +28,12 @@ export interface SqliteWrites {
 /** Prepares the write statements on the writer's connection. */
 export function prepareWrites(db: Database): SqliteWrites {
   const q = {
-    saveUser: db.prepare("INSERT INTO users (id, name, seen_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at"),
-    byClientId: db.prepare<[string, string, string], MessageReadRow>(`${MESSAGE_SELECT} WHERE m.room = ? AND m.user_id = ? AND m.client_id = ?`),
+    saveUser: db.prepare(
+      "INSERT INTO users (id, name, seen_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at",
+    ),
+    byClientId: db.prepare<[string, string, string], MessageReadRow>(
+      `${MESSAGE_SELECT} WHERE m.room = ? AND m.user_id = ? AND m.client_id = ?`,
+    ),
     live: db.prepare<[string, number], { user_id: string; user_name: string; text: string }>(
       `SELECT user_id, user_name, substr(text, 1, ${REPLY_PREVIEW_CHARS}) AS text FROM messages WHERE room = ? AND seq = ? AND deleted = 0`,
     ),
@@ -43,7 +47,9 @@ export function prepareWrites(db: Database): SqliteWrites {
     ),
     // Sending moves the sender's cursor to their message (never back).
     moveCursor: db.prepare<[number, string, string]>("UPDATE memberships SET read_seq = max(read_seq, ?) WHERE user_id = ? AND room = ?"),
-    directByClientId: db.prepare<[string, string, string], DirectRow>("SELECT * FROM direct_messages WHERE from_id = ? AND to_id = ? AND client_id = ?"),
+    directByClientId: db.prepare<[string, string, string], DirectRow>(
+      "SELECT * FROM direct_messages WHERE from_id = ? AND to_id = ? AND client_id = ?",
+    ),
     insertDirect: db.prepare(
       "INSERT INTO direct_messages (id, pair, from_id, from_name, to_id, to_name, text, ts, client_id) VALUES (@id, @pair, @from_id, @from_name, @to_id, @to_name, @text, @ts, @client_id)",
     ),

@@ -56,7 +56,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions & { lo
     onStats: (s: CommitStats) => (stats = s),
   };
   const synchronous = options.synchronous === "NORMAL" ? "NORMAL" : "FULL";
-  const writer = startThread({ role: "writer", file, synchronous, groupCommit: options.groupCommit ?? true, maxBatch: options.maxBatch }, events);
+  const writer = startThread(
+    { role: "writer", file, synchronous, groupCommit: options.groupCommit ?? true, maxBatch: options.maxBatch },
+    events,
+  );
   tracker = trackHealth(file, options.fileCheckMs ?? 1000, options.log);
   early.forEach(tracker.fault);
   const reads = startThread({ role: "reader", file, synchronous, groupCommit: false }, events);

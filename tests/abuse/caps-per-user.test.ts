@@ -41,7 +41,10 @@ test("rooms per user: the next room is CONFLICT too_many_rooms across the user's
   okData(await emitAck(socket, "room:join", { room: "r2" }));
   okData(await emitAck(tab, "room:join", { room: "r3" }));
   const refused = await emitAck(tab, "room:join", { room: "r4" });
-  expect(refused).toEqual({ ok: false, error: { code: "CONFLICT", message: expect.any(String), details: { reason: "too_many_rooms", limit: 3 } } });
+  expect(refused).toEqual({
+    ok: false,
+    error: { code: "CONFLICT", message: expect.any(String), details: { reason: "too_many_rooms", limit: 3 } },
+  });
   // Not half-joined: the refused room has no member.
   expect(okData(await emitAck(socket, "room:members", { room: "r4" })).members).toEqual([]);
   // A room the user is already in (from another tab) is no new room.
@@ -58,9 +61,15 @@ test("open games per user: the next game:create is CONFLICT too_many_games; anot
   const { socket } = await t.connectPlayer("Erin");
   okData(await emitAck(socket, "game:create", {}));
   okData(await emitAck(socket, "game:create", {}));
-  expect(await emitAck(socket, "game:create", {})).toEqual({ ok: false, error: { code: "CONFLICT", message: expect.any(String), details: { reason: "too_many_games", limit: 2 } } });
+  expect(await emitAck(socket, "game:create", {})).toEqual({
+    ok: false,
+    error: { code: "CONFLICT", message: expect.any(String), details: { reason: "too_many_games", limit: 2 } },
+  });
   const before = t.parlor.games.count;
-  expect(await emitAck(socket, "game:create", { name: "again" })).toMatchObject({ ok: false, error: { details: { reason: "too_many_games" } } });
+  expect(await emitAck(socket, "game:create", { name: "again" })).toMatchObject({
+    ok: false,
+    error: { details: { reason: "too_many_games" } },
+  });
   expect(t.parlor.games.count).toBe(before);
   const { socket: frank } = await t.connectPlayer("Frank");
   okData(await emitAck(frank, "game:create", {}));
@@ -84,9 +93,15 @@ test("room:list and game:list hold at most `limit` (and the server's maximum), w
   const all = okData(await emitAck(lister, "room:list", {}));
   expect(all.rooms).toHaveLength(limits.maxListItems);
   expect(all.hasMore).toBe(true);
-  expect(okData(await emitAck(lister, "room:list", { limit: 2 }))).toEqual({ rooms: [expect.any(Object), expect.any(Object)], hasMore: true });
+  expect(okData(await emitAck(lister, "room:list", { limit: 2 }))).toEqual({
+    rooms: [expect.any(Object), expect.any(Object)],
+    hasMore: true,
+  });
   expect(okData(await emitAck(lister, "room:list", { limit: 1000 })).rooms).toHaveLength(limits.maxListItems);
-  expect(await emitAck(lister, "room:list", { limit: 0 })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", details: { field: "limit" } } });
+  expect(await emitAck(lister, "room:list", { limit: 0 })).toMatchObject({
+    ok: false,
+    error: { code: "BAD_REQUEST", details: { field: "limit" } },
+  });
 
   const player = await t.connectGame(session.token);
   const games = okData(await emitAck(player, "game:list", { limit: 2 }));

@@ -57,7 +57,10 @@ test("an input flood from two seated sockets is dropped before validation and cu
 
   expect(bobResult.failures).toEqual([]);
   expect(percentile(bobResult.latencies, 99)).toBeLessThan(1000);
-  if (process.env.REPORT) console.log(`input flood: sent ${report.sent} in ${report.elapsedMs} ms; cut after ${report.closedAfterMs.join("/")} ms; bob p99 ${percentile(bobResult.latencies, 99).toFixed(1)} ms`);
+  if (process.env.REPORT)
+    console.log(
+      `input flood: sent ${report.sent} in ${report.elapsedMs} ms; cut after ${report.closedAfterMs.join("/")} ms; bob p99 ${percentile(bobResult.latencies, 99).toFixed(1)} ms`,
+    );
 });
 
 test("inputs within the budget are never dropped by it, and an excess with an ack answers RATE_LIMITED", async () => {
@@ -75,7 +78,9 @@ test("inputs within the budget are never dropped by it, and an excess with an ac
   const codes = over.map((a) => (a.ok ? "ok" : a.error.code));
   expect(codes.filter((c) => c === "RATE_LIMITED").length).toBeGreaterThanOrEqual(3);
   expect(codes.every((c) => c === "RATE_LIMITED" || c === "BAD_REQUEST")).toBe(true);
-  expect(over.find((a) => !a.ok && a.error.code === "RATE_LIMITED")).toMatchObject({ error: { details: { retryAfterMs: expect.any(Number) } } });
+  expect(over.find((a) => !a.ok && a.error.code === "RATE_LIMITED")).toMatchObject({
+    error: { details: { retryAfterMs: expect.any(Number) } },
+  });
   expect(socket.connected).toBe(true);
   await waitFor(socket, "game:delta");
 });

@@ -25,7 +25,15 @@ test("a system:state flood from two sockets is refused and cut off; another addr
   let chat: ReturnType<typeof legitLoop> | undefined;
   let health: ReturnType<typeof legitLoop> | undefined;
   const report = await runFlood(
-    { url: t.url, nsp: "/system", sockets: 2, event: "system:state", ack: true, durationMs: 1500, headers: { "x-forwarded-for": "203.0.113.7" } },
+    {
+      url: t.url,
+      nsp: "/system",
+      sockets: 2,
+      event: "system:state",
+      ack: true,
+      durationMs: 1500,
+      headers: { "x-forwarded-for": "203.0.113.7" },
+    },
     () => {
       chat = legitLoop(bob, "message:send", (i) => ({ room: "lobby", text: `bob ${i}` }), 60);
       health = legitLoop(monitor, "system:healthcheck", () => undefined, 150);
@@ -42,10 +50,14 @@ test("a system:state flood from two sockets is refused and cut off; another addr
   expect(report.closedByServer).toBe(2);
   // What was answered ok is within the budget: each connection's, and the address's.
   const seconds = Math.ceil(report.elapsedMs / 1000);
-  expect(report.ok).toBeLessThanOrEqual(Math.min(2 * (perConnection.burst + perConnection.perSecond * seconds), perAddress.burst + perAddress.perSecond * seconds));
+  expect(report.ok).toBeLessThanOrEqual(
+    Math.min(2 * (perConnection.burst + perConnection.perSecond * seconds), perAddress.burst + perAddress.perSecond * seconds),
+  );
 
   // Logged sampled: one refusal line for the address and event (not one per refusal), one cut-off line.
-  const refusalLines = info.mock.calls.filter(([fields, msg]) => msg === "event rejected" && (fields as { event?: string }).event === "system:state");
+  const refusalLines = info.mock.calls.filter(
+    ([fields, msg]) => msg === "event rejected" && (fields as { event?: string }).event === "system:state",
+  );
   expect(refusalLines.length).toBeGreaterThanOrEqual(1);
   expect(refusalLines.length).toBeLessThanOrEqual(2);
   const cutLines = warn.mock.calls.filter(([, msg]) => msg === "disconnecting a flooding client");
@@ -58,7 +70,9 @@ test("a system:state flood from two sockets is refused and cut off; another addr
   expect(monitorResult.latencies.length).toBeGreaterThanOrEqual(1);
   expect(percentile(bobResult.latencies, 99)).toBeLessThan(1000);
   if (process.env.REPORT) {
-    console.log(`system flood: sent ${report.sent}, ok ${report.ok}, RATE_LIMITED ${report.rateLimited}, cut after ${report.closedAfterMs.join("/")} ms; bob p50 ${percentile(bobResult.latencies, 50).toFixed(1)} ms p99 ${percentile(bobResult.latencies, 99).toFixed(1)} ms`);
+    console.log(
+      `system flood: sent ${report.sent}, ok ${report.ok}, RATE_LIMITED ${report.rateLimited}, cut after ${report.closedAfterMs.join("/")} ms; bob p50 ${percentile(bobResult.latencies, 50).toFixed(1)} ms p99 ${percentile(bobResult.latencies, 99).toFixed(1)} ms`,
+    );
   }
 });
 
@@ -69,7 +83,10 @@ test("the per-connection budget: a burst past it answers RATE_LIMITED with retry
     const acks = await Promise.all(Array.from({ length: burst + 1 }, () => emitAck(system, "system:healthcheck")));
     expect(acks.slice(0, burst).every((a) => a.ok)).toBe(true);
     const refused = acks[burst]!;
-    expect(refused).toEqual({ ok: false, error: { code: "RATE_LIMITED", message: expect.any(String), details: { retryAfterMs: expect.any(Number) } } });
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: "RATE_LIMITED", message: expect.any(String), details: { retryAfterMs: expect.any(Number) } },
+    });
     const wait = (refused as { error: { details: { retryAfterMs: number } } }).error.details.retryAfterMs;
     expect(wait).toBeLessThanOrEqual(1000);
     await new Promise((r) => setTimeout(r, wait + 10));

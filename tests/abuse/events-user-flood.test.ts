@@ -64,7 +64,9 @@ test("one user flooding from 15 sockets, 60 sends each, is cut off as one user; 
   expect(cutLines[0]![0]).toMatchObject({ user: `user:${mallory.user.id}`, event: "message:send" });
 
   // Hundreds of refusals, a line or two (the first at once; the window's count comes later).
-  const refusalLines = childInfo.flatMap((s) => s.mock.calls).filter(([fields, msg]) => msg === "event rejected" && (fields as { user?: string }).user === mallory.user.id);
+  const refusalLines = childInfo
+    .flatMap((s) => s.mock.calls)
+    .filter(([fields, msg]) => msg === "event rejected" && (fields as { user?: string }).user === mallory.user.id);
   expect(report.rateLimited).toBeGreaterThan(100);
   expect(refusalLines.length).toBeGreaterThanOrEqual(1);
   expect(refusalLines.length).toBeLessThanOrEqual(2);
@@ -72,5 +74,8 @@ test("one user flooding from 15 sockets, 60 sends each, is cut off as one user; 
 
   expect(bobResult.failures).toEqual([]);
   expect(percentile(bobResult.latencies, 99)).toBeLessThan(1000);
-  if (process.env.REPORT) console.log(`user flood: ${report.sent} sent over ${SOCKETS} sockets, ok ${report.ok}, RATE_LIMITED ${report.rateLimited}, cut ${report.closedByServer}; bob p99 ${percentile(bobResult.latencies, 99).toFixed(1)} ms`);
+  if (process.env.REPORT)
+    console.log(
+      `user flood: ${report.sent} sent over ${SOCKETS} sockets, ok ${report.ok}, RATE_LIMITED ${report.rateLimited}, cut ${report.closedByServer}; bob p99 ${percentile(bobResult.latencies, 99).toFixed(1)} ms`,
+    );
 });

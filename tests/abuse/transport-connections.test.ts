@@ -55,7 +55,11 @@ describe("per address", () => {
     expect(polling.status).toBe(429);
     expect(polling.headers["retry-after"]).toBe("5");
     expect(JSON.parse(polling.body)).toEqual({
-      error: { code: "RATE_LIMITED", message: expect.any(String), details: { reason: "connections-per-address", limit: 3, retryAfterMs: 5000 } },
+      error: {
+        code: "RATE_LIMITED",
+        message: expect.any(String),
+        details: { reason: "connections-per-address", limit: 3, retryAfterMs: 5000 },
+      },
     });
     const ws = await rawWebSocket(t.url);
     expect(ws.head).toMatch(/^HTTP\/1\.1 429 /);
@@ -89,7 +93,11 @@ test("with PARLOR_TRUST_PROXY=loopback the forwarded address is the client's: it
 
     // POST /api/session counts per forwarded address too (Express trust proxy).
     const post = (who: string) =>
-      requestWithHost(`${t.url}/api/session`, undefined, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": who }, body: JSON.stringify({ name: "P" }) });
+      requestWithHost(`${t.url}/api/session`, undefined, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": who },
+        body: JSON.stringify({ name: "P" }),
+      });
     expect((await post("192.0.2.7")).status).toBe(201);
     expect((await post("192.0.2.7")).status).toBe(201);
     expect((await post("192.0.2.7")).status).toBe(429);

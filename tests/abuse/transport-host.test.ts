@@ -44,16 +44,19 @@ describe("bound to 127.0.0.1", () => {
     expect(t.parlor.io.engine.clientsCount).toBe(0);
   });
 
-  test.each(["localhost", "127.0.0.1", "[::1]", "LocalHost", "app.localhost", "parlor.test"])("Host %s (with a port) is served", async (name) => {
-    const host = `${name}:${port}`;
-    expect((await requestWithHost(`${t.url}/healthz`, host)).status).toBe(200);
-    const polling = await requestWithHost(`${t.url}${POLLING}`, host);
-    expect(polling.status).toBe(200);
-    expect(polling.body).toMatch(/^0\{"sid"/);
-    const ws = await rawWebSocket(t.url, { host });
-    expect(ws.head).toMatch(/^HTTP\/1\.1 101 /);
-    ws.close();
-  });
+  test.each(["localhost", "127.0.0.1", "[::1]", "LocalHost", "app.localhost", "parlor.test"])(
+    "Host %s (with a port) is served",
+    async (name) => {
+      const host = `${name}:${port}`;
+      expect((await requestWithHost(`${t.url}/healthz`, host)).status).toBe(200);
+      const polling = await requestWithHost(`${t.url}${POLLING}`, host);
+      expect(polling.status).toBe(200);
+      expect(polling.body).toMatch(/^0\{"sid"/);
+      const ws = await rawWebSocket(t.url, { host });
+      expect(ws.head).toMatch(/^HTTP\/1\.1 101 /);
+      ws.close();
+    },
+  );
 
   test.each(["localhost.evil.example", "127.0.0.1.nip.io", "evil.example#@localhost", ""])("Host %j is refused", async (host) => {
     expect((await requestWithHost(`${t.url}/healthz`, host)).status).toBe(421);

@@ -45,7 +45,11 @@ test("non-reading sockets are disconnected past the limit; a normal member keeps
   const deadline = Date.now() + 20_000;
   while (t.parlor.io.engine.clientsCount > 2 && Date.now() < deadline) {
     const started = performance.now();
-    await Promise.all(Array.from({ length: 20 }, (_, i) => emitAck(sender.socket, "message:send", { room: "flood", text: `${sent + i} ${text}` }).then(okData)));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        emitAck(sender.socket, "message:send", { room: "flood", text: `${sent + i} ${text}` }).then(okData),
+      ),
+    );
     ackMs.push(performance.now() - started);
     sent += 20;
   }

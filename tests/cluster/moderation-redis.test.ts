@@ -43,11 +43,17 @@ test("a ban on node A removes the target's socket on node B and keeps them out t
   expect(members.sort()).toEqual(["owner", "watcher"]);
 
   // No longer in the room on B: sees no messages, may not send, may not join again.
-  const [sent, seen] = await Promise.all([emitAck(owner, "message:send", { room: "hall", text: "after" }), receives(target, "message:new", 300)]);
+  const [sent, seen] = await Promise.all([
+    emitAck(owner, "message:send", { room: "hall", text: "after" }),
+    receives(target, "message:new", 300),
+  ]);
   okData(sent);
   expect(seen).toBe(false);
   expect(await emitAck(target, "message:send", { room: "hall", text: "x" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
-  expect(await emitAck(target, "room:join", { room: "hall" })).toMatchObject({ ok: false, error: { details: { reason: "banned", until: null } } });
+  expect(await emitAck(target, "room:join", { room: "hall" })).toMatchObject({
+    ok: false,
+    error: { details: { reason: "banned", until: null } },
+  });
   const again = await connectAs(b, "target");
   expect(await emitAck(again, "room:join", { room: "hall" })).toMatchObject({ ok: false, error: { details: { reason: "banned" } } });
 });

@@ -75,7 +75,9 @@ test("a killed node's clients fail over, rejoin with sinceSeq and miss nothing; 
 
   // Gus never came back: node a's heartbeat expired and node b announced him gone.
   expect(await gusLeft).toEqual({ room: "ops", user: gus.session.user });
-  const members = okData(await emitAck(bob.socket, "room:members", { room: "ops" })).members.map((u: { name: string }) => u.name).sort();
+  const members = okData(await emitAck(bob.socket, "room:members", { room: "ops" }))
+    .members.map((u: { name: string }) => u.name)
+    .sort();
   expect(members).toEqual(["alice", "bob"]);
   expect(okData(await emitAck(bob.socket, "room:list", {})).rooms).toContainEqual({ room: "ops", members: 2 });
 });

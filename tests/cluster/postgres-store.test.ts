@@ -54,7 +54,15 @@ test("history pages: recent, before and since, with hasMore", async () => {
     [6, "m6"],
   ]);
   expect(since.hasMore).toBe(true);
-  expect(recent.items[0]).toEqual({ id: expect.stringMatching(/^m_/), room: "pages", seq: 5, user: ann, text: "m5", ts: expect.any(Number), rev: 5 });
+  expect(recent.items[0]).toEqual({
+    id: expect.stringMatching(/^m_/),
+    room: "pages",
+    seq: 5,
+    user: ann,
+    text: "m5",
+    ts: expect.any(Number),
+    rev: 5,
+  });
 });
 
 test("a clientId retry returns the first message and stores nothing new; another room or user is separate", async () => {
@@ -88,7 +96,11 @@ test("search: the search box language of the SQLite store, snippets with [ ], on
   expect(hello[0].snippet).toContain("[Hello]");
   expect(hello[0].score).toBeGreaterThan(0);
 
-  expect(await texts("hel*", ["s1", "s2"])).toEqual(["Hello world, the weather is lovely", "hello from another room", "help me find the helicopter"]);
+  expect(await texts("hel*", ["s1", "s2"])).toEqual([
+    "Hello world, the weather is lovely",
+    "hello from another room",
+    "help me find the helicopter",
+  ]);
   const help = (await store.search("heli*", ["s1"], 10))[0];
   expect(help.snippet).toContain("[helicopter]");
   expect(await texts("world")).toEqual(["Hello world, the weather is lovely", "goodbye cruel world"]);
@@ -115,12 +127,17 @@ test("search: the search box language of the SQLite store, snippets with [ ], on
 });
 
 test("searchQuery builds parameterised tsquery SQL from the normalised expression", () => {
-  expect(searchQuery("hel* OR bye", 3)).toEqual({ sql: "(to_tsquery('parlor', $3) || phraseto_tsquery('parlor', $4))", params: ["'hel':*", "bye"] });
+  expect(searchQuery("hel* OR bye", 3)).toEqual({
+    sql: "(to_tsquery('parlor', $3) || phraseto_tsquery('parlor', $4))",
+    params: ["'hel':*", "bye"],
+  });
   expect(searchQuery('"e-mail ad"* x', 1)).toEqual({
     sql: "((phraseto_tsquery('parlor', $1) <-> to_tsquery('parlor', $2)) && phraseto_tsquery('parlor', $3))",
     params: ["e mail", "'ad':*", "x"],
   });
-  expect(searchQuery("a NOT b OR c", 1)!.sql).toBe("((phraseto_tsquery('parlor', $1) && !!phraseto_tsquery('parlor', $2)) || phraseto_tsquery('parlor', $3))");
+  expect(searchQuery("a NOT b OR c", 1)!.sql).toBe(
+    "((phraseto_tsquery('parlor', $1) && !!phraseto_tsquery('parlor', $2)) || phraseto_tsquery('parlor', $3))",
+  );
   expect(searchQuery("  AND ( ", 1)).toBeUndefined();
 });
 
@@ -134,7 +151,14 @@ test("direct messages: history between two users, newest page first, clientId re
   expect(page.hasMore).toBe(true);
   expect((await store.directHistory(ann.id, ben.id, undefined, 10)).items.map((m) => m.text)).toEqual(["one", "two", "three"]);
   expect((await store.directHistory(ann.id, "u_someone", undefined, 10)).items).toEqual([]);
-  expect(first.message).toEqual({ id: expect.stringMatching(/^d_/), from: ann, to: ben, text: "one", ts: expect.any(Number), clientId: "d1" });
+  expect(first.message).toEqual({
+    id: expect.stringMatching(/^d_/),
+    from: ann,
+    to: ben,
+    text: "one",
+    ts: expect.any(Number),
+    clientId: "d1",
+  });
 });
 
 test("users: saved, renamed, unknown ids undefined", async () => {

@@ -47,7 +47,11 @@ test("4 clients over both nodes send 1,000 messages at once: seq is exactly 1..1
   const acks = await Promise.all(
     // All at once: appends to one room queue on its row lock, so the last acks can take a while on a busy machine.
     users.map((u, i) =>
-      Promise.all(range(perUser).map((n) => u.socket.timeout(30_000).emitWithAck("message:send", { room: "busy", text: `${i}:${n}`, clientId: `c${i}-${n}` }))),
+      Promise.all(
+        range(perUser).map((n) =>
+          u.socket.timeout(30_000).emitWithAck("message:send", { room: "busy", text: `${i}:${n}`, clientId: `c${i}-${n}` }),
+        ),
+      ),
     ),
   );
   const ackSeqs = acks.map((list) => list.map((ack) => okData<{ message: Message }>(ack).message.seq));

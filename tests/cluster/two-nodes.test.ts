@@ -44,15 +44,24 @@ test("users on different nodes chat in one room and see each other's presence an
   const bob = track(await chatUser(b.url, "bob"));
   okData(await emitAck(alice.socket, "room:join", { room: "lobby" }));
 
-  const [joined, bobJoin] = await Promise.all([waitFor(alice.socket, "room:member-joined"), emitAck(bob.socket, "room:join", { room: "lobby" })]);
+  const [joined, bobJoin] = await Promise.all([
+    waitFor(alice.socket, "room:member-joined"),
+    emitAck(bob.socket, "room:join", { room: "lobby" }),
+  ]);
   expect(joined).toEqual({ room: "lobby", user: bob.session.user });
   expect(names(okData(bobJoin).members)).toEqual(["alice", "bob"]);
   expect(names(okData(await emitAck(alice.socket, "room:members", { room: "lobby" })).members)).toEqual(["alice", "bob"]);
 
-  const [received, sent] = await Promise.all([waitFor(bob.socket, "message:new"), emitAck(alice.socket, "message:send", { room: "lobby", text: "hi from a" })]);
+  const [received, sent] = await Promise.all([
+    waitFor(bob.socket, "message:new"),
+    emitAck(alice.socket, "message:send", { room: "lobby", text: "hi from a" }),
+  ]);
   expect(received).toEqual(okData(sent).message);
 
-  const [typing] = await Promise.all([waitFor(alice.socket, "typing"), Promise.resolve(bob.socket.emit("typing", { room: "lobby", typing: true }))]);
+  const [typing] = await Promise.all([
+    waitFor(alice.socket, "typing"),
+    Promise.resolve(bob.socket.emit("typing", { room: "lobby", typing: true })),
+  ]);
   expect(typing).toEqual({ room: "lobby", user: bob.session.user, typing: true });
 
   // The adapter answers fetchSockets() from every node.
@@ -127,9 +136,7 @@ test("event rate limits are one budget per user across nodes (shared through Red
     const ginaTabD = await chatTab(d.url, gina.session.token);
     opened.push(gina.socket, ginaTabD);
     // Each node alone would allow its own burst; together one user gets one budget.
-    const acks = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => emitAck(i % 2 === 0 ? gina.socket : ginaTabD, "room:list", {})),
-    );
+    const acks = await Promise.all(Array.from({ length: 12 }, (_, i) => emitAck(i % 2 === 0 ? gina.socket : ginaTabD, "room:list", {})));
     const allowed = acks.filter((ack) => ack.ok).length;
     const limited = acks.filter((ack) => !ack.ok && ack.error.code === "RATE_LIMITED").length;
     expect(allowed + limited).toBe(12);

@@ -26,8 +26,11 @@ test("the README's raw socket.io-client script runs, joins and sends", async () 
   fs.writeFileSync(file, code);
   try {
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [file], { env: { ...process.env, PARLOR_URL: t.url }, cwd: tempDir(), timeout: 15_000 }, (err, out, errOut) =>
-        err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out),
+      execFile(
+        process.execPath,
+        [file],
+        { env: { ...process.env, PARLOR_URL: t.url }, cwd: tempDir(), timeout: 15_000 },
+        (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)),
       );
     });
     expect(stdout).toMatch(/joined #lobby with 1 member\(s\), 0 recent message\(s\)/);

@@ -98,13 +98,17 @@ test("after a short drop while others keep sending, the page ends with every mes
 test("the search box shows ranked matches with their snippet, and a clean error for an empty query", async () => {
   const page = await openChat("Ada", "finds");
   const { bob } = await sender("finds");
-  for (const text of ["apple pie recipe", "nothing to see", "apple banana cherry"]) okData(await emitAck(bob, "message:send", { room: "finds", text }));
+  for (const text of ["apple pie recipe", "nothing to see", "apple banana cherry"])
+    okData(await emitAck(bob, "message:send", { room: "finds", text }));
   await page.locator("#messages li", { hasText: "apple banana cherry" }).waitFor();
 
   await page.locator("#search-q").fill("apple OR cherry");
   await page.locator("#search-q").press("Enter");
   await page.locator("#search-results li").first().waitFor();
-  expect(await page.locator("#search-results li").allTextContents()).toEqual(["#finds Bob: [apple] banana [cherry]", "#finds Bob: [apple] pie recipe"]);
+  expect(await page.locator("#search-results li").allTextContents()).toEqual([
+    "#finds Bob: [apple] banana [cherry]",
+    "#finds Bob: [apple] pie recipe",
+  ]);
 
   await page.locator("#search-q").fill("AND");
   await page.locator("#search-q").press("Enter");

@@ -47,7 +47,10 @@ test("a write that fails inside a batch fails alone: the others commit and seq h
   ]);
   expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
   const page = await store.messagesSince("lobby", 0, 10);
-  expect(page.items.map((m) => [m.seq, m.text])).toEqual([[1, "first"], [2, "third"]]);
+  expect(page.items.map((m) => [m.seq, m.text])).toEqual([
+    [1, "first"],
+    [2, "third"],
+  ]);
   // One commit still, reached by re-running that batch with a savepoint per write.
   expect(store.commitStats().commits - before.commits).toBe(1);
   expect(store.commitStats().isolatedRetries - before.isolatedRetries).toBe(1);
@@ -77,7 +80,11 @@ test("two connections to one file (two processes) sending one clientId: one row;
   const db = new Database(file);
   try {
     expect(() =>
-      db.prepare("INSERT INTO messages (id, room, seq, user_id, user_name, text, ts, client_id) VALUES ('dup', 'lobby', 99, 'u_ada', 'Ada', 'x', 0, 'race')").run(),
+      db
+        .prepare(
+          "INSERT INTO messages (id, room, seq, user_id, user_name, text, ts, client_id) VALUES ('dup', 'lobby', 99, 'u_ada', 'Ada', 'x', 0, 'race')",
+        )
+        .run(),
     ).toThrow(/UNIQUE/);
   } finally {
     db.close();

@@ -17,7 +17,9 @@ test("message:send: 5 concurrent sends of one clientId store one message and ack
   for (const s of [ada.socket, bob.socket]) okData(await emitAck(s, "room:join", { room: "lobby" }));
   const heard = collectMessages(bob.socket);
 
-  const acks = await Promise.all(Array.from({ length: 5 }, () => emitAck(ada.socket, "message:send", { room: "lobby", text: "once only", clientId: "retry-1" })));
+  const acks = await Promise.all(
+    Array.from({ length: 5 }, () => emitAck(ada.socket, "message:send", { room: "lobby", text: "once only", clientId: "retry-1" })),
+  );
   const messages: Message[] = acks.map((a) => okData(a).message);
   expect(new Set(messages.map((m) => m.id)).size).toBe(1);
   expect(messages.every((m) => m.seq === 1 && m.clientId === "retry-1")).toBe(true);
@@ -26,7 +28,10 @@ test("message:send: 5 concurrent sends of one clientId store one message and ack
   const next = okData(await emitAck(ada.socket, "message:send", { room: "lobby", text: "next" })).message;
   expect(next.seq).toBe(2);
   await receives(bob.socket, "message:new", 200);
-  expect(heard.map((m) => [m.seq, m.text])).toEqual([[1, "once only"], [2, "next"]]);
+  expect(heard.map((m) => [m.seq, m.text])).toEqual([
+    [1, "once only"],
+    [2, "next"],
+  ]);
   const history = okData(await emitAck(bob.socket, "message:history", { room: "lobby" })).messages;
   expect(history.map((m: Message) => m.text)).toEqual(["once only", "next"]);
 });

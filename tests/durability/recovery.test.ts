@@ -12,7 +12,9 @@ beforeEach(async () => (t = await setupUnlimited({ recoveryMs: 10_000 })));
 afterEach(() => t.cleanup());
 
 const memberNames = async (socket: ChatSocket, room = "lobby") =>
-  okData(await emitAck(socket, "room:members", { room })).members.map((u: { name: string }) => u.name).sort();
+  okData(await emitAck(socket, "room:members", { room }))
+    .members.map((u: { name: string }) => u.name)
+    .sort();
 
 async function lobbyPair() {
   const ada = await t.connectUser("Ada");

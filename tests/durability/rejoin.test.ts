@@ -20,7 +20,9 @@ async function lobbyPair() {
 }
 
 async function sendMany(socket: Parameters<typeof emitAck>[0], count: number, from = 0): Promise<Message[]> {
-  const acks = await Promise.all(range(from, from + count - 1).map((i) => emitAck(socket, "message:send", { room: "lobby", text: `m${i}`, clientId: `c${i}` })));
+  const acks = await Promise.all(
+    range(from, from + count - 1).map((i) => emitAck(socket, "message:send", { room: "lobby", text: `m${i}`, clientId: `c${i}` })),
+  );
   return acks.map((a) => okData(a).message);
 }
 
@@ -60,7 +62,9 @@ test("more than 500 missed: the first 500 with hasMore, the rest by rejoining fr
   const paged: Message[] = [];
   let beforeSeq: number | undefined;
   for (;;) {
-    const page = okData(await emitAck(ada, "message:history", { room: "lobby", limit: 100, ...(beforeSeq === undefined ? {} : { beforeSeq }) }));
+    const page = okData(
+      await emitAck(ada, "message:history", { room: "lobby", limit: 100, ...(beforeSeq === undefined ? {} : { beforeSeq }) }),
+    );
     paged.unshift(...page.messages);
     if (!page.hasMore) break;
     beforeSeq = page.messages[0].seq;

@@ -68,7 +68,7 @@ test("every $ref in the document resolves inside it", () => {
   const walk = (node: unknown) => {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === "object")
-      for (const [k, v] of Object.entries(node)) (k === "$ref" && typeof v === "string" ? refs.push(v) : walk(v));
+      for (const [k, v] of Object.entries(node)) k === "$ref" && typeof v === "string" ? refs.push(v) : walk(v);
   };
   walk(doc);
   expect(refs.length).toBeGreaterThan(50);
@@ -90,7 +90,9 @@ describe("README examples (docs/examples.json)", () => {
     expect(Object.keys(ex.server).sort()).toEqual(Object.keys(ns.contract.server).sort());
   });
 
-  const clientCases = Object.entries(examples).flatMap(([ns, ex]) => Object.entries(ex.client).map(([event, e]) => [ns, event, e] as const));
+  const clientCases = Object.entries(examples).flatMap(([ns, ex]) =>
+    Object.entries(ex.client).map(([event, e]) => [ns, event, e] as const),
+  );
   test.each(clientCases)("%s %s: the payload passes the server's schema and the ack matches its type", (namespace, event, example) => {
     const ns = docsByNamespace.get(namespace)!;
     const spec = ns.contract.client[event];
@@ -102,7 +104,9 @@ describe("README examples (docs/examples.json)", () => {
     } else expect(example.ack).toBeUndefined();
   });
 
-  const serverCases = Object.entries(examples).flatMap(([ns, ex]) => Object.entries(ex.server).map(([event, e]) => [ns, event, e] as const));
+  const serverCases = Object.entries(examples).flatMap(([ns, ex]) =>
+    Object.entries(ex.server).map(([event, e]) => [ns, event, e] as const),
+  );
   test.each(serverCases)("%s %s: the server event example matches its type", (namespace, event, example) => {
     const schema = docsByNamespace.get(namespace)!.contract.server[event].payload;
     expect(schema.safeParse(example.payload).error).toBeUndefined();
@@ -122,7 +126,10 @@ test("/docs escapes whatever the document holds", async () => {
   const evil: NamespaceDoc = {
     namespace: "/x",
     description: `<img src=x onerror="alert(1)">`,
-    contract: namespaceContract({ client: { "<script>alert(1)</script>": clientEvent({ summary: "<b>x</b>", payload: RoomJoin }) }, server: {} }),
+    contract: namespaceContract({
+      client: { "<script>alert(1)</script>": clientEvent({ summary: "<b>x</b>", payload: RoomJoin }) },
+      server: {},
+    }),
   };
   const app = createExpressApp([docsRouter([evil], undefined)], createLogger("silent", "test"));
   const server = http.createServer(app);

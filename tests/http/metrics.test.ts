@@ -109,9 +109,15 @@ test("counters move: connections, events by outcome, latency, messages stored", 
   expect(after.some((s) => s.labels.event === "no:such:event")).toBe(false);
 
   const latency = { ...chat, event: "message:send" };
-  expect(value(after, "parlor_event_duration_seconds_count", latency) - value(before, "parlor_event_duration_seconds_count", latency)).toBe(4);
-  expect(value(after, "parlor_event_duration_seconds_bucket", { ...latency, le: "+Inf" })).toBe(value(after, "parlor_event_duration_seconds_count", latency));
-  expect(value(after, "parlor_messages_stored_total", { kind: "room" }) - value(before, "parlor_messages_stored_total", { kind: "room" })).toBe(2);
+  expect(value(after, "parlor_event_duration_seconds_count", latency) - value(before, "parlor_event_duration_seconds_count", latency)).toBe(
+    4,
+  );
+  expect(value(after, "parlor_event_duration_seconds_bucket", { ...latency, le: "+Inf" })).toBe(
+    value(after, "parlor_event_duration_seconds_count", latency),
+  );
+  expect(
+    value(after, "parlor_messages_stored_total", { kind: "room" }) - value(before, "parlor_messages_stored_total", { kind: "room" }),
+  ).toBe(2);
 
   socket.close();
   await waitForValue(server.url, "parlor_connections", chat, value(before, "parlor_connections", chat));
@@ -139,7 +145,12 @@ test("HTTP requests get a request id (a sane incoming one is kept) and are count
 });
 
 /** Scrapes until the sample satisfies `ok` (a number means equality); resolves with its value. */
-async function waitForValue(url: string, name: string, labels: Record<string, string>, ok: number | ((v: number) => boolean)): Promise<number> {
+async function waitForValue(
+  url: string,
+  name: string,
+  labels: Record<string, string>,
+  ok: number | ((v: number) => boolean),
+): Promise<number> {
   const accept = typeof ok === "number" ? (v: number) => v === ok : ok;
   let last = NaN;
   for (let i = 0; i < 100; i++) {

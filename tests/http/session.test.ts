@@ -11,7 +11,11 @@ test("POST /api/session issues a token for a trimmed name", async () => {
   const res = await post({ name: "  Craig " });
   expect(res.status).toBe(201);
   const body = (await res.json()) as { expiresAt: number };
-  expect(body).toEqual({ token: expect.any(String), user: { id: expect.stringMatching(/^u_/), name: "Craig", guest: true }, expiresAt: expect.any(Number) });
+  expect(body).toEqual({
+    token: expect.any(String),
+    user: { id: expect.stringMatching(/^u_/), name: "Craig", guest: true },
+    expiresAt: expect.any(Number),
+  });
   expect(body.expiresAt).toBeGreaterThan(Date.now() + 11 * 3600_000);
 });
 

@@ -21,7 +21,9 @@ maybe("examples/hello.py: refused handshake data, join, send, a clear error, one
   const heard = new Promise<unknown[]>((resolve) => socket.once("message:new", (...args: unknown[]) => resolve(args)));
 
   const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(PYTHON, [EXAMPLE, t.url], { timeout: 20_000 }, (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${out}\n${stderr}`)) : resolve(out))),
+    execFile(PYTHON, [EXAMPLE, t.url], { timeout: 20_000 }, (err, out, stderr) =>
+      err ? reject(new Error(`${err.message}\n${out}\n${stderr}`)) : resolve(out),
+    ),
   );
 
   const args = await heard;

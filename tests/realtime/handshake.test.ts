@@ -17,7 +17,10 @@ test.each([
   ["no token", undefined],
   ["a garbage token", "garbage"],
   ["a token that is not a string", 12345],
-  ["a token signed with another secret", createTokenSigner("another-secret-another-secret", 60_000).issue({ id: "u_x", name: "Eve" }).token],
+  [
+    "a token signed with another secret",
+    createTokenSigner("another-secret-another-secret", 60_000).issue({ id: "u_x", name: "Eve" }).token,
+  ],
 ])("a handshake with %s fails with UNAUTHORIZED", async (_label, token) => {
   const err = await handshakeError(token);
   expect(err?.message).toBe("UNAUTHORIZED");

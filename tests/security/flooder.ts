@@ -55,6 +55,12 @@ socket.on("connect", async () => {
  * Runs the flooder to completion: `count` message:send to `room` as fast as it
  * can. `onStart` runs when it begins to send (the process takes a while to start).
  */
-export function runFlooder(url: string, token: string, room: string, count: number, onStart: () => void = () => undefined): Promise<FloodReport> {
+export function runFlooder(
+  url: string,
+  token: string,
+  room: string,
+  count: number,
+  onStart: () => void = () => undefined,
+): Promise<FloodReport> {
   return runChildReport<FloodReport>(SOURCE, [url, token, room, String(count)], 30_000, onStart);
 }

@@ -74,13 +74,20 @@ const FIELD_KINDS = {
   },
   text: {
     valid: fc.constantFrom("hi", "  trimmed  ", "<b>x</b>"),
-    invalid: fc.oneof(notA("string"), fc.constantFrom("", "   ", "\n\t"), fc.integer({ min: 2_001, max: 30_000 }).map((n) => "y".repeat(n))),
+    invalid: fc.oneof(
+      notA("string"),
+      fc.constantFrom("", "   ", "\n\t"),
+      fc.integer({ min: 2_001, max: 30_000 }).map((n) => "y".repeat(n)),
+    ),
   },
   clientId: { valid: fc.constantFrom("c1", "retry-1"), invalid: fc.oneof(notA("string"), fc.constantFrom("", "c".repeat(65))) },
   seq: { valid: fc.constantFrom(0, 1, 99), invalid: fc.oneof(notA("number"), fc.constantFrom(-1, 1.5, 2 ** 53, Number.NaN)) },
   historyLimit: { valid: fc.constantFrom(1, 50, 100), invalid: fc.oneof(notA("number"), fc.constantFrom(0, -5, 101, 2.5)) },
   searchLimit: { valid: fc.constantFrom(1, 20, 50), invalid: fc.oneof(notA("number"), fc.constantFrom(0, 51, 1.5)) },
-  q: { valid: fc.constantFrom("hello", "pre*"), invalid: fc.oneof(notA("string"), fc.constantFrom("", "   "), fc.constant("q".repeat(501))) },
+  q: {
+    valid: fc.constantFrom("hello", "pre*"),
+    invalid: fc.oneof(notA("string"), fc.constantFrom("", "   "), fc.constant("q".repeat(501))),
+  },
   bool: { valid: fc.boolean(), invalid: fc.oneof(notA("boolean"), fc.constantFrom("true", 1, 0)) },
   userId: { valid: fc.constantFrom("u_someone", "u_x"), invalid: fc.oneof(notA("string"), fc.constantFrom("", "u".repeat(65))) },
   ts: { valid: fc.constantFrom(0, Date.now()), invalid: fc.oneof(notA("number"), fc.constantFrom(-1, 0.5)) },
@@ -97,7 +104,10 @@ export const EVENT_SHAPES: Record<string, { nsp: "/chat" | "/system"; shape: Sha
   "room:list": { nsp: "/chat", shape: {} },
   "room:members": { nsp: "/chat", shape: { room: ["room", "required"] } },
   "message:send": { nsp: "/chat", shape: { room: ["room", "required"], text: ["text", "required"], clientId: ["clientId", "optional"] } },
-  "message:history": { nsp: "/chat", shape: { room: ["room", "required"], beforeSeq: ["seq", "optional"], limit: ["historyLimit", "optional"] } },
+  "message:history": {
+    nsp: "/chat",
+    shape: { room: ["room", "required"], beforeSeq: ["seq", "optional"], limit: ["historyLimit", "optional"] },
+  },
   "message:search": { nsp: "/chat", shape: { q: ["q", "required"], room: ["room", "optional"], limit: ["searchLimit", "optional"] } },
   typing: { nsp: "/chat", shape: { room: ["room", "required"], typing: ["bool", "required"] } },
   "dm:send": { nsp: "/chat", shape: { to: ["userId", "required"], text: ["text", "required"], clientId: ["clientId", "optional"] } },
@@ -110,7 +120,9 @@ export const EVENT_SHAPES: Record<string, { nsp: "/chat" | "/system"; shape: Sha
 function validPayload(shape: Shape): fc.Arbitrary<Record<string, unknown>> {
   const entries = Object.entries(shape).map(([key, [kind, need]]): fc.Arbitrary<[string, unknown][]> => {
     const valid: fc.Arbitrary<unknown> = FIELD_KINDS[kind].valid;
-    return need === "required" ? valid.map((v) => [[key, v]]) : fc.option(valid, { nil: undefined }).map((v) => (v === undefined ? [] : [[key, v]]));
+    return need === "required"
+      ? valid.map((v) => [[key, v]])
+      : fc.option(valid, { nil: undefined }).map((v) => (v === undefined ? [] : [[key, v]]));
   });
   return fc.tuple(...entries).map((parts) => Object.fromEntries(parts.flat() as [string, unknown][]));
 }
@@ -124,16 +136,32 @@ export function invalidPayload(event: string): fc.Arbitrary<unknown[]> {
     // Not an object at all (arrays and Buffers included).
     junk.filter((v) => v === null || typeof v !== "object" || Array.isArray(v) || ArrayBuffer.isView(v)).map((v) => [v]),
     // A key the event does not have; prototype-pollution keys as own keys (with JSON values, see `small`).
-    fc.tuple(base, fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !keys.includes(k) && !POLLUTION_KEYS.includes(k)), junk).map(([p, key, v]) => [ownKey(key, v, p)]),
+    fc
+      .tuple(
+        base,
+        fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !keys.includes(k) && !POLLUTION_KEYS.includes(k)),
+        junk,
+      )
+      .map(([p, key, v]) => [ownKey(key, v, p)]),
     fc.tuple(base, pollutionKey, fc.oneof(fc.constant(POLLUTION), small(false))).map(([p, key, v]) => [ownKey(key, v, p)]),
     // Extra arguments after a valid payload (at most one large one: the packet stays under 64 KiB).
-    fc.tuple(base, fc.oneof(fc.array(smallJunk, { minLength: 1, maxLength: 3 }), bigJunk.map((v) => [v]))).map(([p, extra]) => [p, ...extra]),
+    fc
+      .tuple(
+        base,
+        fc.oneof(
+          fc.array(smallJunk, { minLength: 1, maxLength: 3 }),
+          bigJunk.map((v) => [v]),
+        ),
+      )
+      .map(([p, extra]) => [p, ...extra]),
   ];
   const required = keys.filter((k) => shape[k]![1] === "required");
   if (required.length > 0) {
     // No payload at all, or a required field missing.
     options.push(fc.constant([]));
-    options.push(fc.tuple(base, fc.constantFrom(...required)).map(([p, drop]) => [Object.fromEntries(Object.entries(p).filter(([k]) => k !== drop))]));
+    options.push(
+      fc.tuple(base, fc.constantFrom(...required)).map(([p, drop]) => [Object.fromEntries(Object.entries(p).filter(([k]) => k !== drop))]),
+    );
   }
   for (const [key, [kind]] of Object.entries(shape)) {
     // One field wrong (type, range, format, size).

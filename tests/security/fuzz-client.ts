@@ -115,7 +115,16 @@ async function fuzzEvent(socket: Socket, event: string, perEvent: number, seed: 
   await new Promise((resolve) => setTimeout(resolve, 50)); // a second answer to any emit would have arrived by now
   wire.stop();
   const ackPackets = [...wire.counts.values()].reduce((a, b) => a + b, 0);
-  return { event, emits: emits.length, withAck, failures, ackPackets, ackIds: wire.counts.size, disconnects: [...disconnects], elapsedMs: performance.now() - started };
+  return {
+    event,
+    emits: emits.length,
+    withAck,
+    failures,
+    ackPackets,
+    ackIds: wire.counts.size,
+    disconnects: [...disconnects],
+    elapsedMs: performance.now() - started,
+  };
 }
 
 function connect(url: string, options: Record<string, unknown>): Promise<Socket> {

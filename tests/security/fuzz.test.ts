@@ -28,10 +28,14 @@ let clientMs = 0;
 function runFuzzClient(url: string, token: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "fuzz-client.ts"), url, token, String(PER_EVENT), String(SEED)], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(__dirname, "fuzz-client.ts"), url, token, String(PER_EVENT), String(SEED)],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => {

@@ -15,7 +15,10 @@ test("createEventRateLimiter with a Redis client: 40 at once, then RATE_LIMITED 
   const client = createClient({ url: redis.url });
   await client.connect();
   try {
-    const limiter = createEventRateLimiter({ rateLimit: { perSecond: 20, burst: 40 } }, { redis: { client, useRedisPackage: true }, keyPrefix: "test" });
+    const limiter = createEventRateLimiter(
+      { rateLimit: { perSecond: 20, burst: 40 } },
+      { redis: { client, useRedisPackage: true }, keyPrefix: "test" },
+    );
     const decisions = await Promise.all(Array.from({ length: 50 }, () => limiter.consume("u_redis")));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(40);
     for (const d of decisions.filter((d) => !d.allowed)) expect((d as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(1000);
@@ -31,7 +34,10 @@ test("while Redis is down the same limits hold per node (insurance limiter): no 
   client.on("error", () => undefined); // reconnect attempts are expected here
   await client.connect();
   try {
-    const limiter = createEventRateLimiter({ rateLimit: { perSecond: 20, burst: 40 } }, { redis: { client, useRedisPackage: true }, keyPrefix: "down" });
+    const limiter = createEventRateLimiter(
+      { rateLimit: { perSecond: 20, burst: 40 } },
+      { redis: { client, useRedisPackage: true }, keyPrefix: "down" },
+    );
     await doomed.stop();
     const decisions = await Promise.all(Array.from({ length: 45 }, () => limiter.consume("u_down")));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(40);

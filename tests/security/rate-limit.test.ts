@@ -73,7 +73,11 @@ describe("over live sockets", () => {
     expect(acks.filter((a) => a.ok)).toHaveLength(39);
     const refused = acks.filter((a) => !a.ok);
     expect(refused).toHaveLength(21);
-    for (const a of refused) expect(a).toEqual({ ok: false, error: { code: "RATE_LIMITED", message: expect.any(String), details: { retryAfterMs: expect.any(Number) } } });
+    for (const a of refused)
+      expect(a).toEqual({
+        ok: false,
+        error: { code: "RATE_LIMITED", message: expect.any(String), details: { retryAfterMs: expect.any(Number) } },
+      });
     const history = okData(await emitAck((await joined("Bob")).socket, "message:history", { room: "lobby", limit: 100 }));
     expect(history.messages).toHaveLength(39);
 
@@ -117,7 +121,8 @@ describe("over live sockets", () => {
   test("typing (no ack), invalid payloads and unknown events count too; /system health has its own budget", async () => {
     const { socket } = await joined("Ada");
     for (let i = 0; i < 20; i++) socket.emit("typing", { room: "lobby", typing: i % 2 === 0 });
-    for (let i = 0; i < 10; i++) expect(await emitAck(socket, "message:send", { room: "lobby" })).toMatchObject({ error: { code: "BAD_REQUEST" } });
+    for (let i = 0; i < 10; i++)
+      expect(await emitAck(socket, "message:send", { room: "lobby" })).toMatchObject({ error: { code: "BAD_REQUEST" } });
     for (let i = 0; i < 9; i++) expect(await emitAck(socket, "no:such", {})).toMatchObject({ error: { code: "UNKNOWN_EVENT" } });
     expect(await emitAck(socket, "no:such", {})).toMatchObject({ error: { code: "RATE_LIMITED" } });
 

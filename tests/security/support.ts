@@ -14,7 +14,10 @@ export interface RawResponse {
 }
 
 /** One HTTP request with exactly the headers given (Node's fetch may add or drop some). */
-export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? "GET", headers: options.headers, agent: false }, (res) => {
       let body = "";

@@ -46,7 +46,10 @@ test("PARLOR_TOKEN_TTL is enforced: a session token stops working once its TTL h
     expect(session.expiresAt - Date.now()).toBeLessThanOrEqual(1000);
     await short.connectChat(session.token);
     await sleep(session.expiresAt - Date.now() + 50);
-    const err = await short.connectChat(session.token).then(() => undefined, (e: Error & { data?: { code: string } }) => e);
+    const err = await short.connectChat(session.token).then(
+      () => undefined,
+      (e: Error & { data?: { code: string } }) => e,
+    );
     expect(err?.data?.code).toBe("UNAUTHORIZED");
   } finally {
     await short.cleanup();
@@ -56,7 +59,11 @@ test("PARLOR_TOKEN_TTL is enforced: a session token stops working once its TTL h
 test("a token whose payload was changed (another name, another id, a later expiry) is UNAUTHORIZED", async () => {
   const { token } = signer.issue({ id: "u_ada", name: "Ada" });
   const claims = JSON.parse(Buffer.from(payloadOf(token), "base64url").toString()) as { uid: string; name: string; exp: number };
-  for (const changed of [{ ...claims, name: "Admin" }, { ...claims, uid: "u_bob" }, { ...claims, exp: claims.exp + 3600_000 }]) {
+  for (const changed of [
+    { ...claims, name: "Admin" },
+    { ...claims, uid: "u_bob" },
+    { ...claims, exp: claims.exp + 3600_000 },
+  ]) {
     expect(await handshakeCode(`${encode(changed)}.${signatureOf(token)}`)).toEqual(UNAUTHORIZED);
   }
 });
@@ -93,7 +100,11 @@ describe("POST /api/session", () => {
     const limited = await setup();
     try {
       const post = (name: unknown) =>
-        fetch(`${limited.url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+        fetch(`${limited.url}/api/session`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name }),
+        });
       expect((await post("a\u0000b")).status).toBe(400);
       expect((await post("x".repeat(33))).status).toBe(400);
       expect((await post({ $ne: "" })).status).toBe(400);

@@ -5,7 +5,13 @@ import { hostAllowed, isLoopbackBind } from "../../server/security/host";
 
 test("defaults", () => {
   const c = loadConfig({});
-  expect(c).toMatchObject({ maxBufferedBytes: 1024 * 1024, allowedHosts: [], trustProxy: false, maxConnectionsPerAddress: 200, maxConnections: 15_000 });
+  expect(c).toMatchObject({
+    maxBufferedBytes: 1024 * 1024,
+    allowedHosts: [],
+    trustProxy: false,
+    maxConnectionsPerAddress: 200,
+    maxConnections: 15_000,
+  });
   expect(c.metricsToken).toBeUndefined();
   // Below the 20,000 file descriptors of a process, with room for the database, logs and upstreams.
   expect(c.maxConnections).toBeLessThan(20_000);
@@ -20,7 +26,14 @@ test("values are parsed", () => {
     PARLOR_MAX_CONNECTIONS: "1000",
     PARLOR_METRICS_TOKEN: "a-long-enough-token",
   });
-  expect(c).toMatchObject({ maxBufferedBytes: 65536, allowedHosts: ["parlor.example", "chat.test"], trustProxy: "loopback, 10.0.0.0/8", maxConnectionsPerAddress: 50, maxConnections: 1000, metricsToken: "a-long-enough-token" });
+  expect(c).toMatchObject({
+    maxBufferedBytes: 65536,
+    allowedHosts: ["parlor.example", "chat.test"],
+    trustProxy: "loopback, 10.0.0.0/8",
+    maxConnectionsPerAddress: 50,
+    maxConnections: 1000,
+    metricsToken: "a-long-enough-token",
+  });
 });
 
 test.each([

@@ -53,7 +53,11 @@ describe.each(STORE_KINDS)("%s store", (kind) => {
     expect((await at(room, 2)).replyTo).toEqual({ seq: 1, user: ann, text: "", deleted: true });
 
     for (const replyTo of [1, 99, 0]) {
-      expect(await refusal(send(room, ben, "to nothing", { replyTo }))).toMatchObject({ name: "AppError", code: "NOT_FOUND", details: { field: "replyTo" } });
+      expect(await refusal(send(room, ben, "to nothing", { replyTo }))).toMatchObject({
+        name: "AppError",
+        code: "NOT_FOUND",
+        details: { field: "replyTo" },
+      });
     }
     const other = freshRoom("reply-other");
     await send(other, ann, "elsewhere");
@@ -77,7 +81,9 @@ describe.each(STORE_KINDS)("%s store", (kind) => {
     await send(room, ann, "the quick zebra");
     expect(await refusal(store().editMessage({ room, seq: 1, userId: ben.id, text: "hijack" }))).toMatchObject({ code: "FORBIDDEN" });
     expect(await refusal(store().editMessage({ room, seq: 2, userId: ann.id, text: "nothing" }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await refusal(store().editMessage({ room: freshRoom("none"), seq: 1, userId: ann.id, text: "x" }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal(store().editMessage({ room: freshRoom("none"), seq: 1, userId: ann.id, text: "x" }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
 
     const before = Date.now();
     const edited = await store().editMessage({ room, seq: 1, userId: ann.id, text: "the slow giraffe" });
@@ -102,18 +108,32 @@ describe.each(STORE_KINDS)("%s store", (kind) => {
 
     const deleted = await store().deleteMessage({ room, seq: 1, userId: ben.id, asModerator: true });
     expect(deleted).toMatchObject({ room, seq: 1, author: ann });
-    const tombstone: Message = { id: expect.any(String), room, seq: 1, user: ann, text: "", ts: expect.any(Number), rev: deleted.rev, deleted: true };
+    const tombstone: Message = {
+      id: expect.any(String),
+      room,
+      seq: 1,
+      user: ann,
+      text: "",
+      ts: expect.any(Number),
+      rev: deleted.rev,
+      deleted: true,
+    };
     expect((await store().recentMessages(room, 10)).items[0]).toStrictEqual(tombstone);
     expect((await store().messagesSince(room, 0, 10)).items[0]).toStrictEqual(tombstone);
     expect((await store().messagesBefore(room, 2, 10)).items[0]).toStrictEqual(tombstone);
     expect((await store().updatesSince(room, 2, 0)).updates.find((m) => m.seq === 1)).toStrictEqual(tombstone);
     // The clientId retry returns the tombstone, and stores nothing new.
-    expect(await store().appendMessage({ room, user: ann, text: "secret plans", clientId: "k" })).toEqual({ message: tombstone, created: false });
+    expect(await store().appendMessage({ room, user: ann, text: "secret plans", clientId: "k" })).toEqual({
+      message: tombstone,
+      created: false,
+    });
     expect(await store().search("secret", [room], 10)).toEqual([]);
     expect(await store().search("plans", [room], 10)).toEqual([]);
 
     expect(await refusal(store().deleteMessage({ room, seq: 1, userId: ann.id, asModerator: false }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await refusal(store().reactMessage({ room, seq: 1, userId: ben.id, emoji: "🔥", on: true }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await refusal(store().reactMessage({ room, seq: 1, userId: ben.id, emoji: "🔥", on: true }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await send(room, ben, "third")).seq).toBe(3);
     expect((await all(room)).map((m) => m.seq)).toEqual([1, 2, 3]);
   });
@@ -140,7 +160,14 @@ describe.each(STORE_KINDS)("%s store", (kind) => {
     expect((await store().roomState(room)).rev).toBe(4);
 
     const off = await react(ann.id, "👍", false);
-    expect(off).toMatchObject({ rev: 5, changed: true, reactions: [{ emoji: "👍", count: 1, users: [ben.id] }, { emoji: "🎉", count: 1, users: [ben.id] }] });
+    expect(off).toMatchObject({
+      rev: 5,
+      changed: true,
+      reactions: [
+        { emoji: "👍", count: 1, users: [ben.id] },
+        { emoji: "🎉", count: 1, users: [ben.id] },
+      ],
+    });
     await react(ben.id, "👍", false);
     expect((await at(room, 1)).reactions).toEqual([{ emoji: "🎉", count: 1, users: [ben.id] }]);
     await react(ben.id, "🎉", false);
@@ -156,7 +183,11 @@ describe.each(STORE_KINDS)("%s store", (kind) => {
       code: "BAD_REQUEST",
       details: { field: "emoji" },
     });
-    expect((await store().reactMessage({ room, seq: 1, userId: ben.id, emoji: "e20", on: true })).reactions[19]).toEqual({ emoji: "e20", count: 2, users: [ann.id, ben.id] });
+    expect((await store().reactMessage({ room, seq: 1, userId: ben.id, emoji: "e20", on: true })).reactions[19]).toEqual({
+      emoji: "e20",
+      count: 2,
+      users: [ann.id, ben.id],
+    });
 
     const users = range(25).map((i) => `u${String(i).padStart(2, "0")}`);
     for (const userId of users) await store().reactMessage({ room, seq: 1, userId, emoji: "e1", on: true });

@@ -60,7 +60,9 @@ function quietPool(url: string): Pool {
 }
 
 /** An old database of `kind` with OLD_ROWS; returns how to open it with today's code and how to clean up. */
-async function oldDatabase(kind: StoreKind): Promise<{ open(): Promise<MessageStore>; applied(): Promise<unknown>; stop(): Promise<void> }> {
+async function oldDatabase(
+  kind: StoreKind,
+): Promise<{ open(): Promise<MessageStore>; applied(): Promise<unknown>; stop(): Promise<void> }> {
   if (kind === "sqlite") {
     const file = tempFile("v2.db");
     const db = new Database(file);
@@ -82,7 +84,10 @@ async function oldDatabase(kind: StoreKind): Promise<{ open(): Promise<MessageSt
   const pg: PostgresServer = await startPostgres();
   const url = await pg.createDatabase("migration_v3");
   const pool = quietPool(url);
-  await migrate(pool, MIGRATIONS.filter((m) => m.version <= 2));
+  await migrate(
+    pool,
+    MIGRATIONS.filter((m) => m.version <= 2),
+  );
   await pool.query(OLD_ROWS);
   await pool.end();
   return {
@@ -111,7 +116,16 @@ describe.each(STORE_KINDS)("%s", (kind) => {
           ["m2", 2, 2, "hello there"],
           ["m3", 3, 3, "see you"],
         ]);
-        expect(lobby.items[0]).toEqual({ id: "m1", room: "lobby", seq: 1, user: ada, text: "running late", ts: 10, clientId: "c1", rev: 1 });
+        expect(lobby.items[0]).toEqual({
+          id: "m1",
+          room: "lobby",
+          seq: 1,
+          user: ada,
+          text: "running late",
+          ts: 10,
+          clientId: "c1",
+          rev: 1,
+        });
         expect(lobby.rev).toBe(3);
         expect(await store.roomState("other")).toEqual({ lastSeq: 1, rev: 1 });
         expect((await store.search("run", ["lobby"], 10)).map((r) => r.message.id)).toEqual(["m1"]);
@@ -159,8 +173,10 @@ test("sqlite: a schema version 1 file (old FTS options) migrates straight to 3 i
   const file = tempFile("v1.db");
   const db = new Database(file);
   db.exec(
-    SQLITE_V2.replace("tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3'", "tokenize = 'unicode61'").replace("user_version = 2", "user_version = 0") +
-      OLD_ROWS,
+    SQLITE_V2.replace("tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3'", "tokenize = 'unicode61'").replace(
+      "user_version = 2",
+      "user_version = 0",
+    ) + OLD_ROWS,
   );
   db.close();
   const store = openSqliteStore(file);

@@ -63,7 +63,7 @@ describe.each(STORE_KINDS)("%s store", (kind) => {
     for (const room of names) await store().startMembership(cat, room);
     const rooms = (await store().myRooms(cat.id)).map((r) => r.room).filter((r) => names.includes(r));
     expect(rooms).toEqual([...names].sort());
-    expect((await store().myRooms("u_nobody"))).toEqual([]);
+    expect(await store().myRooms("u_nobody")).toEqual([]);
   });
 
   test("receipts: the cursors of the given members, in the order given; non-members left out; current names", async () => {

@@ -27,7 +27,16 @@ export async function contractChecks() {
     const seq: number = joined.data.messages[0].seq;
     void seq;
   } else {
-    const code: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "PAYLOAD_TOO_LARGE" | "UNKNOWN_EVENT" | "INTERNAL" = joined.error.code;
+    const code:
+      | "BAD_REQUEST"
+      | "UNAUTHORIZED"
+      | "FORBIDDEN"
+      | "NOT_FOUND"
+      | "CONFLICT"
+      | "RATE_LIMITED"
+      | "PAYLOAD_TOO_LARGE"
+      | "UNKNOWN_EVENT"
+      | "INTERNAL" = joined.error.code;
     void code;
   }
 

@@ -121,7 +121,10 @@ export class GameManager {
   create(input: GameCreateInput = {}, overrides: Partial<GameOptions> = {}, creatorId?: string): GameRoom {
     const max = this.init.maxGamesPerUser ?? Infinity;
     if (creatorId !== undefined && this.openGamesOf(creatorId) >= max) {
-      throw new AppError("CONFLICT", `at most ${max} open games per user: join one or wait for yours to end`, { reason: "too_many_games", limit: max });
+      throw new AppError("CONFLICT", `at most ${max} open games per user: join one or wait for yours to end`, {
+        reason: "too_many_games",
+        limit: max,
+      });
     }
     this.created++;
     let id: string;

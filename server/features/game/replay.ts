@@ -78,7 +78,8 @@ export class RoundReplay {
       if (world.tick >= record.endTick) throw new ReplayMismatch(record, `nobody won by tick ${record.endTick}`);
       return { tick: world.tick, changes: world.takeChanges() };
     }
-    if (world.tick !== record.endTick) throw new ReplayMismatch(record, `${winner.id} won at tick ${world.tick}, the record ends at ${record.endTick}`);
+    if (world.tick !== record.endTick)
+      throw new ReplayMismatch(record, `${winner.id} won at tick ${world.tick}, the record ends at ${record.endTick}`);
     world.freeze();
     this.ended = true;
     const over: GameOver = {

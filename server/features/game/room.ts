@@ -133,7 +133,14 @@ export class GameRoom {
 
   summary(): GameSummary {
     const players = this.seats.size;
-    return { id: this.id, name: this.name, players, maxPlayers: this.maxPlayers, status: players >= 2 ? "playing" : "waiting", spectators: this.spectators.count };
+    return {
+      id: this.id,
+      name: this.name,
+      players,
+      maxPlayers: this.maxPlayers,
+      status: players >= 2 ? "playing" : "waiting",
+      spectators: this.spectators.count,
+    };
   }
 
   hasSeatFor(userId: string): boolean {
@@ -326,7 +333,11 @@ export class GameRoom {
       this.phase = "over";
       this.restartAt = now + this.init.options.restartDelayMs;
       const { tick, players, orbs } = this.world;
-      over = { winner: this.world.toPlayer(winner), scores: this.world.scores(), stateHash: stateHash({ tick, players: players.values(), orbs: orbs.values() }) };
+      over = {
+        winner: this.world.toPlayer(winner),
+        scores: this.world.scores(),
+        stateHash: stateHash({ tick, players: players.values(), orbs: orbs.values() }),
+      };
       this.finishRound(over);
     } else if (this.phase === "over" && now >= this.restartAt) {
       this.world.resetRound();
@@ -359,7 +370,9 @@ export class GameRoom {
       const body = seat.extrapolate ? changes?.extrapolated : changes?.exact;
       if (!body && seat.ackSeq === seat.sentAckSeq) continue;
       seat.sentAckSeq = seat.ackSeq;
-      this.init.transport.toConnection(seat.connection.id)?.emit("game:delta", body ? { ...body, ackSeq: seat.ackSeq } : { tick, ackSeq: seat.ackSeq });
+      this.init.transport
+        .toConnection(seat.connection.id)
+        ?.emit("game:delta", body ? { ...body, ackSeq: seat.ackSeq } : { tick, ackSeq: seat.ackSeq });
     }
     this.spectators.send(changes);
   }
@@ -367,12 +380,23 @@ export class GameRoom {
   private beginRound(): void {
     if (!this.init.archive) return;
     const seats = [...this.seats.values()].map((s) => ({ playerId: s.playerId, user: s.user }));
-    this.recorder.begin({ gameId: this.id, round: ++this.rounds, rules: simRules(this.init.options), seed: this.random.state, start: this.world.state(), seats });
+    this.recorder.begin({
+      gameId: this.id,
+      round: ++this.rounds,
+      rules: simRules(this.init.options),
+      seed: this.random.state,
+      start: this.world.state(),
+      seats,
+    });
   }
 
   private finishRound(over: GameOver): void {
     const seat = this.seats.get(over.winner.id);
-    const end = { endTick: this.world.tick, endedAt: (this.init.wallClock ?? Date.now)(), final: { scores: over.scores, stateHash: over.stateHash! } };
+    const end = {
+      endTick: this.world.tick,
+      endedAt: (this.init.wallClock ?? Date.now)(),
+      final: { scores: over.scores, stateHash: over.stateHash! },
+    };
     const record: RoundRecord | undefined = seat && this.recorder.finish({ ...end, winner: { playerId: seat.playerId, user: seat.user } });
     this.recorder.discard();
     if (record) this.init.archive?.save(record).catch((err: unknown) => this.init.onError?.(err));

@@ -29,7 +29,8 @@ export class Spectators {
 
   /** Throws CONFLICT when the game has `max` spectators already. */
   assertRoom(): void {
-    if (this.watching.size >= this.max) throw new AppError("CONFLICT", "the game has as many spectators as it takes", { maxSpectators: this.max });
+    if (this.watching.size >= this.max)
+      throw new AppError("CONFLICT", "the game has as many spectators as it takes", { maxSpectators: this.max });
   }
 
   /** Adds `connection` (again: only its delta kind changes). */

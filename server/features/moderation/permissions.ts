@@ -69,7 +69,8 @@ export async function canModerate(ctx: ChatContext, room: string, targetId?: str
 /** FORBIDDEN unless the user may moderate the room; returns its info. */
 export async function requireModerator(ctx: ChatContext, room: string): Promise<RoomInfo> {
   const info = await requireRoom(ctx, room);
-  if (!moderates(standing(ctx.user.id, await rolesOf(ctx, ctx.user.id), info))) throw new AppError("FORBIDDEN", "only the room's moderators may do this");
+  if (!moderates(standing(ctx.user.id, await rolesOf(ctx, ctx.user.id), info)))
+    throw new AppError("FORBIDDEN", "only the room's moderators may do this");
   return info;
 }
 
@@ -81,7 +82,8 @@ export async function authorizeAction(ctx: ChatContext, room: string, targetId: 
   const info = await requireRoom(ctx, room);
   const actor = standing(ctx.user.id, await rolesOf(ctx, ctx.user.id), info);
   if (!moderates(actor)) throw new AppError("FORBIDDEN", "only the room's moderators may do this");
-  if (ownerOrAdmin && !actor.owner && !actor.admin) throw new AppError("FORBIDDEN", "only the room's owner or an admin may change its moderators");
+  if (ownerOrAdmin && !actor.owner && !actor.admin)
+    throw new AppError("FORBIDDEN", "only the room's owner or an admin may change its moderators");
   const known = await ctx.store.knownUser(targetId);
   if (!known) throw new AppError("NOT_FOUND", "no such user", { field: "user" });
   const refusal = targetRefusal(ctx.user.id, actor, targetId, standing(targetId, known.roles, info));

@@ -29,7 +29,9 @@ export const joinRoom = defineChatEvent({
           ? await ctx.store.recentMessages(room, RECENT_ON_JOIN)
           : await ctx.store.messagesSince(room, sinceSeq, MAX_SINCE_ON_JOIN);
       const changes =
-        sinceSeq !== undefined && sinceRev !== undefined ? await ctx.store.updatesSince(room, sinceSeq, sinceRev, MAX_UPDATES_ON_JOIN) : undefined;
+        sinceSeq !== undefined && sinceRev !== undefined
+          ? await ctx.store.updatesSince(room, sinceSeq, sinceRev, MAX_UPDATES_ON_JOIN)
+          : undefined;
       const members = await ctx.presence.members(room);
       entry.announce();
       // Two reads, two revs: the smaller one, so a change between them is sent again later rather than missed.
@@ -38,7 +40,8 @@ export const joinRoom = defineChatEvent({
       return changes ? { ...data, updates: changes.updates, hasMoreUpdates: changes.hasMoreUpdates } : data;
     } catch (err) {
       await entry?.undo();
-      if (membership.started) await ctx.store.endMembership(ctx.user.id, room).catch((e) => ctx.log.error({ err: e, room }, "undoing a membership failed"));
+      if (membership.started)
+        await ctx.store.endMembership(ctx.user.id, room).catch((e) => ctx.log.error({ err: e, room }, "undoing a membership failed"));
       throw err;
     }
   },

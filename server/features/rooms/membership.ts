@@ -61,7 +61,10 @@ export async function enterRoom(room: string, ctx: ChatContext): Promise<{ annou
     if (wasIn) return;
     ctx.connection.leave(room);
     // member-joined was not sent, so no member-left either.
-    if (added) await ctx.presence.remove(room, ctx.user.id, ctx.connection.id).catch((e) => ctx.log.error({ err: e, room }, "undoing a failed join failed"));
+    if (added)
+      await ctx.presence
+        .remove(room, ctx.user.id, ctx.connection.id)
+        .catch((e) => ctx.log.error({ err: e, room }, "undoing a failed join failed"));
   };
   try {
     first = await ctx.presence.add(room, ctx.user, ctx.connection.id);

@@ -24,7 +24,10 @@ export async function oneAtATime<T>(store: MessageStore, userId: string, search:
   let users = inFlight.get(store);
   if (!users) inFlight.set(store, (users = new Set()));
   if (users.has(userId)) {
-    throw new AppError("RATE_LIMITED", "a search of yours is still running; wait for its answer", { reason: "search in flight", retryAfterMs: RETRY_AFTER_MS });
+    throw new AppError("RATE_LIMITED", "a search of yours is still running; wait for its answer", {
+      reason: "search in flight",
+      retryAfterMs: RETRY_AFTER_MS,
+    });
   }
   users.add(userId);
   try {

@@ -27,7 +27,15 @@ function maskedTextFrame(text: string): Buffer {
   const payload = Buffer.from(text, "utf8");
   const mask = crypto.randomBytes(4);
   const len = payload.length;
-  const head = len < 126 ? Buffer.from([0x81, 0x80 | len]) : len < 65536 ? Buffer.from([0x81, 0x80 | 126, len >> 8, len & 255]) : Buffer.concat([Buffer.from([0x81, 0x80 | 127]), Buffer.from([0, 0, 0, 0, len >>> 24, (len >> 16) & 255, (len >> 8) & 255, len & 255])]);
+  const head =
+    len < 126
+      ? Buffer.from([0x81, 0x80 | len])
+      : len < 65536
+        ? Buffer.from([0x81, 0x80 | 126, len >> 8, len & 255])
+        : Buffer.concat([
+            Buffer.from([0x81, 0x80 | 127]),
+            Buffer.from([0, 0, 0, 0, len >>> 24, (len >> 16) & 255, (len >> 8) & 255, len & 255]),
+          ]);
   const body = Buffer.alloc(len);
   for (let i = 0; i < len; i++) body[i] = payload[i]! ^ mask[i % 4]!;
   return Buffer.concat([head, mask, body]);
@@ -118,14 +126,27 @@ export interface PlainResponse {
 }
 
 /** One HTTP request with exactly the headers given, Host included. */
-export function requestWithHost(url: string, host: string | undefined, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<PlainResponse> {
+export function requestWithHost(
+  url: string,
+  host: string | undefined,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<PlainResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? "GET", headers: { ...(host === undefined ? {} : { host }), ...options.headers }, agent: false, setHost: host === undefined }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      url,
+      {
+        method: options.method ?? "GET",
+        headers: { ...(host === undefined ? {} : { host }), ...options.headers },
+        agent: false,
+        setHost: host === undefined,
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.end(options.body);
   });

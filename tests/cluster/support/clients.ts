@@ -21,7 +21,12 @@ export function record(socket: Socket<any, any>): [string, any][] {
 }
 
 /** Resolves with the first `event` whose payload satisfies `match` (rejects after `timeoutMs`). */
-export function waitForMatch<T = any>(socket: Socket<any, any>, event: string, match: (payload: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export function waitForMatch<T = any>(
+  socket: Socket<any, any>,
+  event: string,
+  match: (payload: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const onEvent = (payload: T) => {
       if (!match(payload)) return;

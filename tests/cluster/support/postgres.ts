@@ -84,7 +84,22 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   const server = spawnLogged(
     postgres,
-    ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+    [
+      "-D",
+      data,
+      "-p",
+      String(port),
+      "-k",
+      dir,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+    ],
     as,
   );
   const url = `postgres://parlor@127.0.0.1:${port}/postgres`;

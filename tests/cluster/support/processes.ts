@@ -25,7 +25,9 @@ export function findBinary(name: string, extraDirs: string[] = []): string {
       // not here
     }
   }
-  throw new Error(`${name} not found in PATH or ${extraDirs.join(", ")}: install it (see .ci/run)${process.env.CI ? " — CI=true, failing" : ""}`);
+  throw new Error(
+    `${name} not found in PATH or ${extraDirs.join(", ")}: install it (see .ci/run)${process.env.CI ? " — CI=true, failing" : ""}`,
+  );
 }
 
 function expandStar(pattern: string): string[] {

@@ -35,7 +35,18 @@ function ping(port: number): Promise<boolean> {
 export async function startRedis(): Promise<RedisServer> {
   const bin = findBinary("redis-server");
   const port = await freePort();
-  const proc = spawnLogged(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"]);
+  const proc = spawnLogged(bin, [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--loglevel",
+    "warning",
+  ]);
   try {
     await waitUntil("redis-server", () => ping(port), 10_000, proc.output);
   } catch (err) {

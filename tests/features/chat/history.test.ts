@@ -29,5 +29,8 @@ test("message:history is for members only", async () => {
 test("message:history rejects a limit outside 1..100", async () => {
   const { socket } = await t.connectUser("Ada");
   okData(await emitAck(socket, "room:join", { room: "lobby" }));
-  expect(await emitAck(socket, "message:history", { room: "lobby", limit: 101 })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", details: { field: "limit" } } });
+  expect(await emitAck(socket, "message:history", { room: "lobby", limit: 101 })).toMatchObject({
+    ok: false,
+    error: { code: "BAD_REQUEST", details: { field: "limit" } },
+  });
 });

@@ -26,7 +26,16 @@ test("message:send stores, acks the message and sends message:new to the others 
     receives(ada.socket, "message:new"),
   ]);
   const { message } = okData(ack);
-  expect(message).toEqual({ id: expect.any(String), room: "lobby", seq: 1, rev: 1, user: { id: ada.session.user.id, name: ada.session.user.name }, text: "hello", ts: expect.any(Number), clientId: "c1" });
+  expect(message).toEqual({
+    id: expect.any(String),
+    room: "lobby",
+    seq: 1,
+    rev: 1,
+    user: { id: ada.session.user.id, name: ada.session.user.name },
+    text: "hello",
+    ts: expect.any(Number),
+    clientId: "c1",
+  });
   expect(received).toEqual(message);
   expect(tab2Received).toEqual(message);
   expect(senderGot).toBe(false);
@@ -45,7 +54,10 @@ test.each([
   ["a bad room", { room: "../etc", text: "hi" }, "room"],
 ])("message:send with %s is BAD_REQUEST naming the field", async (_label, payload, field) => {
   const { ada } = await twoInLobby();
-  expect(await emitAck(ada.socket, "message:send", payload)).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", details: { field } } });
+  expect(await emitAck(ada.socket, "message:send", payload)).toMatchObject({
+    ok: false,
+    error: { code: "BAD_REQUEST", details: { field } },
+  });
 });
 
 test("message:send with a null payload or none is BAD_REQUEST", async () => {
@@ -91,7 +103,11 @@ test("history survives a server restart on the same database file", async () => 
   const socket = await openSocket<ChatSocket>(`${url}/chat`, { auth: { token: ada.session.token } });
   try {
     const data = okData(await emitAck(socket, "room:join", { room: "lobby" }));
-    expect(data.messages.map((m: { text: string; seq: number }) => [m.seq, m.text])).toEqual([[1, "one"], [2, "two"], [3, "three"]]);
+    expect(data.messages.map((m: { text: string; seq: number }) => [m.seq, m.text])).toEqual([
+      [1, "one"],
+      [2, "two"],
+      [3, "three"],
+    ]);
     const next = okData(await emitAck(socket, "message:send", { room: "lobby", text: "four" }));
     expect(next.message.seq).toBe(4);
   } finally {

@@ -18,7 +18,14 @@ test("dm:send stores and delivers to every socket of the recipient and the sende
     receives(ada.socket, "dm:new"),
   ]);
   const { message } = okData(ack);
-  expect(message).toEqual({ id: expect.any(String), from: { id: ada.session.user.id, name: ada.session.user.name }, to: { id: bob.session.user.id, name: bob.session.user.name }, text: "psst", ts: expect.any(Number), clientId: "d1" });
+  expect(message).toEqual({
+    id: expect.any(String),
+    from: { id: ada.session.user.id, name: ada.session.user.name },
+    to: { id: bob.session.user.id, name: bob.session.user.name },
+    text: "psst",
+    ts: expect.any(Number),
+    clientId: "d1",
+  });
   expect([b1, b2, a2]).toEqual([message, message, message]);
   expect(a1).toBe(false);
 });
@@ -26,7 +33,10 @@ test("dm:send stores and delivers to every socket of the recipient and the sende
 test("dm:send to an id the server has never seen is NOT_FOUND; a bad payload is BAD_REQUEST", async () => {
   const { socket } = await t.connectUser("Ada");
   expect(await emitAck(socket, "dm:send", { to: "u_nobody", text: "hi" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
-  expect(await emitAck(socket, "dm:send", { to: "u_x" })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", details: { field: "text" } } });
+  expect(await emitAck(socket, "dm:send", { to: "u_x" })).toMatchObject({
+    ok: false,
+    error: { code: "BAD_REQUEST", details: { field: "text" } },
+  });
 });
 
 test("dm:send with a repeated clientId stores once", async () => {

@@ -44,9 +44,21 @@ export function arena(seed: number, overrides: Partial<GameOptions> = {}) {
  * Plays `seconds` of one game (a new one whenever everyone has left) with
  * `count` bots; `watcher` spectates throughout. Returns the rooms played in.
  */
-export function playBots(a: ReturnType<typeof arena>, seed: number, seconds: number, count = 8, watcher: GameConnection = { id: "watch" }): GameRoom[] {
+export function playBots(
+  a: ReturnType<typeof arena>,
+  seed: number,
+  seconds: number,
+  count = 8,
+  watcher: GameConnection = { id: "watch" },
+): GameRoom[] {
   const rnd: Random = seededRandom(seed ^ 0x9e3779b9);
-  const bots: Bot[] = Array.from({ length: count }, (_, i) => ({ user: user(`u${i}`, `Bot ${i}`), connection: { id: `b${i}.0` }, state: "out", seq: 0, tabs: 0 }));
+  const bots: Bot[] = Array.from({ length: count }, (_, i) => ({
+    user: user(`u${i}`, `Bot ${i}`),
+    connection: { id: `b${i}.0` },
+    state: "out",
+    seq: 0,
+    tabs: 0,
+  }));
   const rooms: GameRoom[] = [];
   let room: GameRoom | undefined;
   const seat = (bot: Bot) => {
@@ -68,7 +80,8 @@ export function playBots(a: ReturnType<typeof arena>, seed: number, seconds: num
       if (bot.state === "out") {
         if (roll < 0.02) seat(bot);
       } else if (bot.state === "away") {
-        if (!room.hasSeatFor(bot.user.id)) bot.state = "out"; // the held seat expired
+        if (!room.hasSeatFor(bot.user.id))
+          bot.state = "out"; // the held seat expired
         else if (roll < 0.12) seat(bot);
       } else if (roll < 0.004) {
         a.games.leave(bot.connection);

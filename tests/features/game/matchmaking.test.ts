@@ -32,7 +32,5 @@ test("a full game answers CONFLICT", async () => {
     ok: false,
     error: { code: "CONFLICT", details: { maxPlayers: 2 } },
   });
-  expect(okData(await emitAck<{ games: GameSummary[] }>(u3, "game:list", {})).games).toEqual([
-    { ...game, players: 2, status: "playing" },
-  ]);
+  expect(okData(await emitAck<{ games: GameSummary[] }>(u3, "game:list", {})).games).toEqual([{ ...game, players: 2, status: "playing" }]);
 });

@@ -95,7 +95,15 @@ test("game:replays lists rounds newest first with users, winner, ticks and ended
   expect(list.length).toBeGreaterThan(1);
   expect(list.map((r) => r.round)).toEqual([...list.map((r) => r.round)].sort((x, y) => y - x));
   for (const r of list) {
-    expect(r).toEqual({ id: expect.any(String), gameId, round: expect.any(Number), players: expect.any(Array), winner: expect.anything(), ticks: expect.any(Number), endedAt: expect.any(Number) });
+    expect(r).toEqual({
+      id: expect.any(String),
+      gameId,
+      round: expect.any(Number),
+      players: expect.any(Array),
+      winner: expect.anything(),
+      ticks: expect.any(Number),
+      endedAt: expect.any(Number),
+    });
     expect(r.players).toContainEqual(r.winner);
     expect(r.winner).toEqual({ id: expect.stringMatching(/^u\d$/), name: expect.stringMatching(/^Bot \d$/) });
   }

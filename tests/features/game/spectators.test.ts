@@ -52,7 +52,16 @@ test("spectators get game:over and the next round's game:state; they are not pla
   const watcher = conn("w");
   games.spectate(room.id, watcher);
   for (let i = 1; transport.received("p", "game:over").length === 0 && i < 2000; i++) {
-    games.input(player, i, [{ x: 1, y: 0 }, { x: 0, y: 1 }, { x: -1, y: 0 }, { x: 0, y: -1 }][Math.floor(i / 40) % 4] as never);
+    games.input(
+      player,
+      i,
+      [
+        { x: 1, y: 0 },
+        { x: 0, y: 1 },
+        { x: -1, y: 0 },
+        { x: 0, y: -1 },
+      ][Math.floor(i / 40) % 4] as never,
+    );
     clock.advance(TICK);
   }
   const [over] = transport.received("p", "game:over");

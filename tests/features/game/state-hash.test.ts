@@ -25,7 +25,9 @@ test("the canonical text: a version line, then [tick, players, orbs] sorted by i
 
 test("the hash ignores order and names, and sees every coordinate, velocity, score, id and the tick", () => {
   const base = stateHash(state);
-  expect(stateHash({ ...state, players: [...state.players].reverse().map((p) => ({ ...p, name: "x" })), orbs: [...state.orbs].reverse() })).toBe(base);
+  expect(
+    stateHash({ ...state, players: [...state.players].reverse().map((p) => ({ ...p, name: "x" })), orbs: [...state.orbs].reverse() }),
+  ).toBe(base);
   const variants: Snapshot[] = [
     { ...state, tick: 43 },
     { ...state, players: [{ ...state.players[0], x: 31 }, state.players[1]] },

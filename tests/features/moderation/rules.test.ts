@@ -19,7 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const act = (who: string, event: string, user: string, extra: object = {}) => codeOf(emitAck(s[who], event, { room: "hall", user, ...extra }));
+const act = (who: string, event: string, user: string, extra: object = {}) =>
+  codeOf(emitAck(s[who], event, { room: "hall", user, ...extra }));
 
 test("the first joiner owns the room; room:info and the join ack show owner and moderators", async () => {
   const { info } = okData(await emitAck(s.ann, "room:info", { room: "hall" }));
@@ -54,7 +55,10 @@ test("promote and demote: owner and global admins only", async () => {
   expect(await act("mod", "mod:promote", "ann")).toBe("FORBIDDEN");
   expect(await act("gmod", "mod:promote", "ann")).toBe("FORBIDDEN");
   expect(await act("admin", "mod:promote", "ann")).toBe("ok");
-  expect(okData(await emitAck(s.bob, "room:info", { room: "hall" })).info.moderators.map((m: { id: string }) => m.id)).toEqual(["mod", "ann"]);
+  expect(okData(await emitAck(s.bob, "room:info", { room: "hall" })).info.moderators.map((m: { id: string }) => m.id)).toEqual([
+    "mod",
+    "ann",
+  ]);
   expect(await act("admin", "mod:demote", "ann")).toBe("ok");
 });
 
@@ -118,7 +122,10 @@ test("a ban keeps the target out with FORBIDDEN { reason: banned, until } until 
 });
 
 test("room:update: topic and slow mode by a moderator; the room gets room:updated, the log an update", async () => {
-  const [ack, updated] = await Promise.all([emitAck(s.mod, "room:update", { room: "hall", topic: "Be kind" }), waitFor(s.bob, "room:updated")]);
+  const [ack, updated] = await Promise.all([
+    emitAck(s.mod, "room:update", { room: "hall", topic: "Be kind" }),
+    waitFor(s.bob, "room:updated"),
+  ]);
   expect(okData(ack).info).toMatchObject({ topic: "Be kind", slowModeMs: 0 });
   expect(updated).toEqual(okData(ack).info);
   expect(await codeOf(emitAck(s.mod, "room:update", { room: "hall", topic: "x".repeat(201) }))).toBe("BAD_REQUEST");
@@ -129,7 +136,10 @@ test("room:update: topic and slow mode by a moderator; the room gets room:update
 
 test("a moderator's deletion of another's message is logged as delete with its seq and announced", async () => {
   const { message } = okData(await emitAck(s.bob, "message:send", { room: "hall", text: "rude" }));
-  const [ack, announced] = await Promise.all([emitAck(s.mod, "message:delete", { room: "hall", seq: message.seq }), waitFor(s.bob, "room:moderation")]);
+  const [ack, announced] = await Promise.all([
+    emitAck(s.mod, "message:delete", { room: "hall", seq: message.seq }),
+    waitFor(s.bob, "room:moderation"),
+  ]);
   okData(ack);
   expect(announced).toMatchObject({ action: "delete", target: { id: "bob" }, by: { id: "mod" }, seq: message.seq });
   const log = okData(await emitAck(s.owner, "mod:log", { room: "hall", limit: 1 }));

@@ -66,18 +66,25 @@ test("owner, moderators, topic, slow mode, an open-ended ban and mute and the lo
 
   const again = await createParlor(config);
   const port = await again.listen(0, "127.0.0.1");
-  const connect = async (id: string) => openSocket<ChatSocket>(`http://127.0.0.1:${port}/chat`, { auth: { token: await mint({ sub: id, name: id }) } });
+  const connect = async (id: string) =>
+    openSocket<ChatSocket>(`http://127.0.0.1:${port}/chat`, { auth: { token: await mint({ sub: id, name: id }) } });
   const sockets: ChatSocket[] = [];
   try {
     const ann = await connect("ann");
     const bob = await connect("bob");
     const late = await connect("late");
     sockets.push(ann, bob, late);
-    expect(await emitAck(ann, "room:join", { room: "keep" })).toMatchObject({ ok: false, error: { details: { reason: "banned", until: null } } });
+    expect(await emitAck(ann, "room:join", { room: "keep" })).toMatchObject({
+      ok: false,
+      error: { details: { reason: "banned", until: null } },
+    });
     const { info } = okData(await emitAck(bob, "room:join", { room: "keep" }));
     expect(info).toMatchObject({ owner: { id: "owner" }, moderators: [{ id: "mod" }], topic: "kept", slowModeMs: 5000 });
     expect(okData(await emitAck(late, "room:join", { room: "keep" })).info.owner).toMatchObject({ id: "owner" });
-    expect(await emitAck(bob, "message:send", { room: "keep", text: "x" })).toMatchObject({ ok: false, error: { details: { reason: "muted" } } });
+    expect(await emitAck(bob, "message:send", { room: "keep", text: "x" })).toMatchObject({
+      ok: false,
+      error: { details: { reason: "muted" } },
+    });
     const mod = await connect("mod");
     sockets.push(mod);
     const log = okData(await emitAck(mod, "mod:log", { room: "keep" }));

@@ -60,7 +60,10 @@ describe("room:leave and disconnects", () => {
 
   test("room:leave rejects a missing room", async () => {
     const { socket } = await t.connectUser("Ada");
-    expect(await emitAck(socket, "room:leave", {})).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", details: { field: "room" } } });
+    expect(await emitAck(socket, "room:leave", {})).toMatchObject({
+      ok: false,
+      error: { code: "BAD_REQUEST", details: { field: "room" } },
+    });
   });
 
   test("after leaving, the socket no longer gets the room's messages", async () => {
@@ -102,6 +105,9 @@ describe("room:list and room:members", () => {
 
   test("room:members rejects a bad room", async () => {
     const { socket } = await t.connectUser("Ada");
-    expect(await emitAck(socket, "room:members", { room: 7 })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", details: { field: "room" } } });
+    expect(await emitAck(socket, "room:members", { room: 7 })).toMatchObject({
+      ok: false,
+      error: { code: "BAD_REQUEST", details: { field: "room" } },
+    });
   });
 });

@@ -10,7 +10,18 @@ import { toFtsQuery } from "../../../server/storage/sqlite-fts-query";
 const db = new Database(":memory:");
 db.exec(`CREATE VIRTUAL TABLE t USING fts5 (text, tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')`);
 const insert = db.prepare("INSERT INTO t (text) VALUES (?)");
-for (const text of ["hello world", "help me please", "don't stop", "C++ rocks", "send an e-mail", "café au lait", "apple pie", "apple banana cherry", "the exact phrase here", "phrase the exact"]) {
+for (const text of [
+  "hello world",
+  "help me please",
+  "don't stop",
+  "C++ rocks",
+  "send an e-mail",
+  "café au lait",
+  "apple pie",
+  "apple banana cherry",
+  "the exact phrase here",
+  "phrase the exact",
+]) {
   insert.run(text);
 }
 afterAll(() => db.close());
@@ -18,7 +29,11 @@ afterAll(() => db.close());
 const search = (q: string) => {
   const match = toFtsQuery(q);
   if (match === undefined) return undefined;
-  return db.prepare<[string], { text: string }>("SELECT text FROM t WHERE t MATCH ? ORDER BY bm25(t)").all(match).map((r) => r.text).sort();
+  return db
+    .prepare<[string], { text: string }>("SELECT text FROM t WHERE t MATCH ? ORDER BY bm25(t)")
+    .all(match)
+    .map((r) => r.text)
+    .sort();
 };
 
 test.each([
@@ -56,12 +71,24 @@ test("deep nesting stays within FTS5's parser limits", () => {
 });
 
 test("any string up to 500 characters translates to a query FTS5 accepts", () => {
-  const alphabet = fc.constantFrom(..."ab \"*()^:+-.'{}NEARANDORNOT\\\u00e9\u0000\u2028".split(""), "AND", "OR", "NOT", "NEAR(", "text:", "*", '"');
+  const alphabet = fc.constantFrom(
+    ..."ab \"*()^:+-.'{}NEARANDORNOT\\\u00e9\u0000\u2028".split(""),
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR(",
+    "text:",
+    "*",
+    '"',
+  );
   fc.assert(
-    fc.property(fc.array(alphabet, { maxLength: 120 }).map((parts) => parts.join("").slice(0, 500)), (q) => {
-      const match = toFtsQuery(q);
-      if (match !== undefined) db.prepare("SELECT count(*) FROM t WHERE t MATCH ?").get(match);
-    }),
+    fc.property(
+      fc.array(alphabet, { maxLength: 120 }).map((parts) => parts.join("").slice(0, 500)),
+      (q) => {
+        const match = toFtsQuery(q);
+        if (match !== undefined) db.prepare("SELECT count(*) FROM t WHERE t MATCH ?").get(match);
+      },
+    ),
     { numRuns: 500 },
   );
 });

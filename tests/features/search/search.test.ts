@@ -12,13 +12,20 @@ test("message:search finds messages in the user's rooms with a snippet", async (
   okData(await emitAck(socket, "message:send", { room: "lobby", text: "lazy dog" }));
   const { results } = okData(await emitAck(socket, "message:search", { q: "fox" }));
   expect(results).toHaveLength(1);
-  expect(results[0]).toMatchObject({ message: { text: "the quick brown fox", room: "lobby" }, score: expect.any(Number), snippet: expect.stringContaining("[fox]") });
+  expect(results[0]).toMatchObject({
+    message: { text: "the quick brown fox", room: "lobby" },
+    score: expect.any(Number),
+    snippet: expect.stringContaining("[fox]"),
+  });
 });
 
 test("message:search in a room one is not in is FORBIDDEN; an empty query is BAD_REQUEST", async () => {
   const { socket } = await t.connectUser("Ada");
   expect(await emitAck(socket, "message:search", { q: "x", room: "secret" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
-  expect(await emitAck(socket, "message:search", { q: "  " })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", details: { field: "q" } } });
+  expect(await emitAck(socket, "message:search", { q: "  " })).toMatchObject({
+    ok: false,
+    error: { code: "BAD_REQUEST", details: { field: "q" } },
+  });
 });
 
 describe("ranking, syntax and scope", () => {
@@ -48,7 +55,16 @@ describe("ranking, syntax and scope", () => {
 
   test("prefix queries, exact phrases and punctuation in ordinary words", async () => {
     const { socket } = await u.connectUser("Ada");
-    await roomWith(socket, "lobby", ["hello there", "help wanted", "a shell script", "don't panic", "I write C++", "send me an e-mail", "the exact phrase", "phrase the exact"]);
+    await roomWith(socket, "lobby", [
+      "hello there",
+      "help wanted",
+      "a shell script",
+      "don't panic",
+      "I write C++",
+      "send me an e-mail",
+      "the exact phrase",
+      "phrase the exact",
+    ]);
     expect(texts(await search(socket, { q: "hel*" })).sort()).toEqual(["hello there", "help wanted"]);
     expect(texts(await search(socket, { q: "don't" }))).toEqual(["don't panic"]);
     expect(texts(await search(socket, { q: "C++" }))).toEqual(["I write C++"]);
@@ -67,7 +83,10 @@ describe("ranking, syntax and scope", () => {
     okData(await emitAck(bob.socket, "room:join", { room: "lobby" }));
 
     expect(texts(await search(bob.socket, { q: "secret" }))).toEqual(["secret plans in the lobby"]);
-    expect(await emitAck(bob.socket, "message:search", { q: "secret", room: "vault" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(await emitAck(bob.socket, "message:search", { q: "secret", room: "vault" })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
     expect(texts(await search(ada.socket, { q: "secret", room: "vault" }))).toEqual(["secret plans in the vault"]);
     expect(texts(await search(ada.socket, { q: "secret" })).sort()).toEqual(["secret plans in the lobby", "secret plans in the vault"]);
 
@@ -75,7 +94,26 @@ describe("ranking, syntax and scope", () => {
     expect(texts(await search(ada.socket, { q: "secret" }))).toEqual(["secret plans in the lobby"]);
   });
 
-  const hostile = ['"', "NEAR(", "*", "AND OR", ")", "^", "text:", "text:secret", "{text}: x", "secret*)", '"unclosed phrase', "NOT", "a".repeat(500), "x ".repeat(250), "(".repeat(250), "\u0000", "rank:1", "messages_fts:x"];
+  const hostile = [
+    '"',
+    "NEAR(",
+    "*",
+    "AND OR",
+    ")",
+    "^",
+    "text:",
+    "text:secret",
+    "{text}: x",
+    "secret*)",
+    '"unclosed phrase',
+    "NOT",
+    "a".repeat(500),
+    "x ".repeat(250),
+    "(".repeat(250),
+    "\u0000",
+    "rank:1",
+    "messages_fts:x",
+  ];
   test.each(hostile.map((q) => [q.length > 40 ? `${q.slice(0, 12)}… (${q.length} chars)` : JSON.stringify(q), q]))(
     "hostile query %s is answered with results or BAD_REQUEST, never INTERNAL",
     async (_label, q) => {
@@ -91,8 +129,14 @@ describe("ranking, syntax and scope", () => {
     const { socket } = await u.connectUser("Ada");
     await roomWith(socket, "lobby", ["hello"]);
     for (const q of ['"', "*", "AND OR", "^", "()"]) {
-      expect(await emitAck(socket, "message:search", { q })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", details: { field: "q" } } });
+      expect(await emitAck(socket, "message:search", { q })).toMatchObject({
+        ok: false,
+        error: { code: "BAD_REQUEST", details: { field: "q" } },
+      });
     }
-    expect(await emitAck(socket, "message:search", { q: "a".repeat(501) })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", details: { field: "q" } } });
+    expect(await emitAck(socket, "message:search", { q: "a".repeat(501) })).toMatchObject({
+      ok: false,
+      error: { code: "BAD_REQUEST", details: { field: "q" } },
+    });
   });
 });
