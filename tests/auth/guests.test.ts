@@ -17,8 +17,12 @@ describe("guests on (the default)", () => {
     expect(seen).toEqual({ room: "lobby", user: session.user });
   });
 
-  // Messages and DMs read their user back from the store, which keeps only id and name (see the report of issue 14).
-  test.todo("a guest's stored messages and DMs carry guest: true");
+  test("stored messages name their author as { id, name }: guest is a property of the live identity", async () => {
+    const { socket, session } = await t.connectUser("Bea");
+    okData(await emitAck(socket, "room:join", { room: "lobby" }));
+    const sent = okData(await emitAck(socket, "message:send", { room: "lobby", text: "hi" }));
+    expect(sent.message.user).toEqual({ id: session.user.id, name: "Bea" });
+  });
 });
 
 describe("PARLOR_GUESTS=0", () => {
