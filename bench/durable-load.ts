@@ -14,7 +14,12 @@ export type BenchSocket = Socket<ChatServerToClientEvents, ChatClientToServerEve
 export interface Client {
   socket: BenchSocket;
   room: string;
+  /** The seq of this client's last stored message (the mixed load edits, reacts to and reads it). */
+  lastSeq?: number;
 }
+
+/** One operation of a load: resolves with its ack (or a synthetic error after 10 s). */
+export type Op = (c: Client) => Promise<Ack<unknown>>;
 
 export interface LoadResult {
   /** Messages acked ok (each is committed: the ack waits for the commit). */
@@ -43,6 +48,8 @@ export async function connectClients(url: string, tokens: string[]): Promise<Cli
   );
 }
 
+const TIMED_OUT = { ok: false, error: { code: "INTERNAL", message: "timeout" } } as const;
+
 let sent = 0;
 /** One message; resolves with the ack (or a synthetic error after 10 s). */
 function send(c: Client): Promise<Ack<{ message: Message }>> {
@@ -50,8 +57,30 @@ function send(c: Client): Promise<Ack<{ message: Message }>> {
   return c.socket
     .timeout(10_000)
     .emitWithAck("message:send", { room: c.room, text: `durable bench message ${n} with a few words to index`, clientId: `b${n}` })
-    .catch(() => ({ ok: false, error: { code: "INTERNAL", message: "timeout" } }) as const);
+    .then((ack) => {
+      if (ack.ok) c.lastSeq = ack.data.message.seq;
+      return ack;
+    })
+    .catch(() => TIMED_OUT);
 }
+
+let mixed = 0;
+/**
+ * The mixed load of a chat in use (issue 15): of every 10 operations, 5 sends,
+ * 2 edits, 2 reactions (toggled on and off) and 1 read-cursor move, the
+ * edits, reactions and reads on the client's own last message. Every one is a
+ * write on the writer thread (an edit also rewrites the message's FTS entry).
+ */
+export const mixedOp: Op = (c) => {
+  const k = mixed++ % 10;
+  const seq = c.lastSeq;
+  if (k < 5 || seq === undefined) return send(c);
+  const ack = (p: Promise<Ack<unknown>>) => p.catch(() => TIMED_OUT);
+  const s = c.socket.timeout(10_000);
+  if (k < 7) return ack(s.emitWithAck("message:edit", { room: c.room, seq, text: `edited bench message ${mixed} with other words` }));
+  if (k < 9) return ack(s.emitWithAck("message:react", { room: c.room, seq, emoji: "👍", on: k === 7 }));
+  return ack(s.emitWithAck("room:read", { room: c.room, seq }));
+};
 
 function cpuMeter(): () => number {
   const start = process.cpuUsage();
@@ -97,10 +126,10 @@ export async function closedLoop(clients: Client[], seconds: number, window: num
 }
 
 /**
- * Sends `rate` messages per second in total, round-robin over the clients,
- * for `seconds`; waits for the last acks.
+ * Runs `op` (default: send a message) `rate` times per second in total,
+ * round-robin over the clients, for `seconds`; waits for the last acks.
  */
-export async function fixedRate(clients: Client[], rate: number, seconds: number): Promise<LoadResult> {
+export async function fixedRate(clients: Client[], rate: number, seconds: number, op: Op = send): Promise<LoadResult> {
   const latency = new Histogram();
   let acked = 0;
   let errors = 0;
@@ -117,7 +146,7 @@ export async function fixedRate(clients: Client[], rate: number, seconds: number
       const c = clients[next % clients.length];
       next++;
       inFlight.push(
-        send(c).then((ack) => {
+        op(c).then((ack) => {
           if (ack.ok) {
             acked++;
             latency.add(nowMs() - due);

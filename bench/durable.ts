@@ -35,7 +35,7 @@ import { startServer, type ServerProcess } from "./lib/server";
 import { Histogram } from "./lib/stats";
 import { fmt, printTable } from "./lib/table";
 import { mintTokens } from "./lib/tokens";
-import { closedLoop, connectClients, fixedRate, type Client, type LoadResult } from "./durable-load";
+import { closedLoop, connectClients, fixedRate, mixedOp, type Client, type LoadResult } from "./durable-load";
 import { searchLine } from "./durable-search";
 import { loopDelayProbe, measureLoopDelay } from "./lib/loop-delay";
 
@@ -247,6 +247,12 @@ async function main(): Promise<void> {
     const fixedRows = grouped.map((t, i) => fixed[i].row(t));
     print(`Fixed rate: ${fmt(opts.rate)} msgs/s with group commit (latency from when each message was due)`, fixedRows);
 
+    // Issue 15's mixed load on the default configuration: sends, edits, reactions and read cursors at the same rate.
+    const defaultGroup = grouped.filter((t) => t.sync === DEFAULT_SYNC);
+    const mixed = await interleave(defaultGroup, opts["rate-seconds"], (c) => fixedRate(c, opts.rate, SLICE_S, mixedOp));
+    const mixedRows = defaultGroup.map((t, i) => mixed[i].row(t));
+    print(`Mixed load: ${fmt(opts.rate)} ops/s (5 sends, 2 edits, 2 reactions, 1 read per 10), group commit`, mixedRows);
+
     const ratios: Ratio[] = [];
     const notes: string[] = [];
     for (const sync of ["FULL", "NORMAL"] as const) {
@@ -287,6 +293,13 @@ async function main(): Promise<void> {
           pass: r.loopDelayP99 <= 5,
         });
       }
+    }
+    for (const r of mixedRows) {
+      const sendsOnly = fixedRows.find((f) => f.sync === r.sync)!;
+      ratios.push(ratio(`ack p99 at ${opts.rate} ops/s, mixed load vs sends only, ms (synchronous=${r.sync})`, r.p99, sendsOnly.p99));
+      notes.push(
+        `mixed ${opts.rate}/s, synchronous=${r.sync}: p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, ${fmt(r.serverCpuUsPerMsg)} µs server CPU per op`,
+      );
     }
     const search = await searchLine({
       rate: opts.rate,
@@ -364,6 +377,7 @@ async function main(): Promise<void> {
         commitUs,
         closed: closedRows,
         fixed: fixedRows,
+        mixed: mixedRows,
         search: {
           ...search,
           withSearcher: { ...search.withSearcher, latency: search.withSearcher.latency.toJSON() },
