@@ -14,7 +14,7 @@ import { summarizeProfile } from "./lib/profile";
 import { ratio, writeResult } from "./lib/results";
 import { startServer, type ServerKind, type ServerProcess } from "./lib/server";
 import { nowMs } from "./lib/stats";
-import { fmt, printTable } from "./lib/table";
+import { fmt, printRatios, printTable } from "./lib/table";
 import { mintTokens } from "./lib/tokens";
 import { startWorker, type Worker } from "./lib/worker";
 
@@ -186,16 +186,7 @@ async function main() {
     ratios.push(ratio("connections: memory per socket", parlor.perSocketKB, bare.perSocketKB, { atMost: 1.2 }));
     ratios.push(ratio("connections: handshakes/s", parlor.handshakes, bare.handshakes));
     console.log("");
-    printTable(
-      ["metric", "parlor", "bare", "ratio", "goal"],
-      ratios.map((r) => [
-        r.metric,
-        fmt(r.parlor, 1),
-        fmt(r.baseline, 1),
-        `${fmt(r.ratio, 2)}×`,
-        r.goal ? `${r.goal} ${r.pass ? "✓" : "✗"}` : "",
-      ]),
-    );
+    printRatios(ratios, "bare");
   }
   if (opts["cpu-prof"])
     for (const rig of rigs) console.log(`\n${rig.kind} CPU profile (self time):\n${summarizeProfile(profDir(rig.kind))}`);

@@ -12,7 +12,7 @@ import { summarizeProfile } from "./lib/profile";
 import { ratio, writeResult, type Ratio } from "./lib/results";
 import { startServer, type ServerKind } from "./lib/server";
 import { Histogram, median, nowMs, type HistogramData } from "./lib/stats";
-import { fmt, printTable } from "./lib/table";
+import { fmt, printRatios, printTable } from "./lib/table";
 import { mintTokens } from "./lib/tokens";
 import { startWorker, type Worker } from "./lib/worker";
 
@@ -269,16 +269,7 @@ async function main() {
       ratios.push(ratio("fanout: deliveries per server CPU-second", perCore(p), perCore(b), { atLeast: 0.9 }));
     }
     console.log("");
-    printTable(
-      ["metric", "parlor", "bare", "ratio", "goal"],
-      ratios.map((r) => [
-        r.metric,
-        fmt(r.parlor, 1),
-        fmt(r.baseline, 1),
-        `${fmt(r.ratio, 2)}×`,
-        r.goal ? `${r.goal} ${r.pass ? "✓" : "✗"}` : "",
-      ]),
-    );
+    printRatios(ratios, "bare");
   }
   for (const r of results) if (r.profile) console.log(`\n${r.kind} CPU profile (self time):\n${r.profile}`);
   const file = writeResult({ name: "fanout", startedAt, params: opts, results, ratios });

@@ -1,4 +1,5 @@
 /** Plain-text tables for benchmark output. */
+import type { Ratio } from "./results";
 
 export type Cell = string | number | undefined;
 
@@ -22,4 +23,23 @@ export function printTable(headers: string[], rows: Cell[][], out: (line: string
   out(line(headers));
   out(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of text) out(line(r));
+}
+
+/**
+ * Prints a benchmark's comparisons: metric, Parlor, the same-run baseline (named `baseline`), the ratio and the goal.
+ *
+ * @example
+ * printRatios(ratios, "bare");
+ */
+export function printRatios(ratios: Ratio[], baseline: string): void {
+  printTable(
+    ["metric", "parlor", baseline, "ratio", "goal"],
+    ratios.map((r) => [
+      r.metric,
+      fmt(r.parlor, 1),
+      fmt(r.baseline, 1),
+      `${fmt(r.ratio, 2)}×`,
+      r.goal ? `${r.goal} ${r.pass ? "✓" : "✗"}` : "",
+    ]),
+  );
 }
