@@ -173,7 +173,7 @@ export async function createParlor(config: Config): Promise<Parlor> {
 
   const gameNsp: GameNamespace = io.of("/game");
   gameNsp.use(tokenAuth(identities, rememberUser, log, authOptions));
-  const games = attachGame(gameNsp, {
+  const { games, cluster: gameCluster } = attachGame(gameNsp, {
     log,
     identities,
     rememberUser,
@@ -189,7 +189,10 @@ export async function createParlor(config: Config): Promise<Parlor> {
     // Recorded rounds live in the store's database (replays survive restarts; on PostgreSQL, every node's).
     archive: store.rounds ? storedRoundArchive(store.rounds, { perGame: config.gameReplaysPerGame }) : undefined,
     roundsPerGame: config.gameReplaysPerGame,
+    // With Redis, every node lists and joins every node's games (features/game/cluster.ts).
+    cluster: redis ? { redis, nodeId: config.nodeId, ttlMs: config.presenceTtlMs } : undefined,
   });
+  await gameCluster?.start();
 
   const systemCtx: SystemContext = {
     async state() {
@@ -254,6 +257,8 @@ export async function createParlor(config: Config): Promise<Parlor> {
         // Events already received finish first: their writes commit and their acks go out.
         if (!(await drain.idle(config.shutdownTimeoutMs)))
           log.warn({ inFlight: drain.pending }, "shutdown: events still in flight at the timeout");
+        // This node's games end for their players on every node (game:over { reason: "node_stopped" }) and leave the list.
+        await gameCluster?.stop();
         // Transport close (not a server "disconnect"), so clients reconnect on their own, to another node.
         await closeClientConnections(namespaces, Math.min(2000, config.shutdownTimeoutMs));
         // Whatever is still open (a peer that ignores the WebSocket close frame, a backlog that never drains) is destroyed.

@@ -5,6 +5,11 @@
  * A lost connection keeps its seat for the reservation time.
  */
 import { GameManager, type GameConnection, type GameContext, type GameOptions, type GameTransport } from "../features/game";
+import { redisGameBus } from "../cluster/game-bus";
+import { redisGameRegistry } from "../cluster/game-registry";
+import type { RedisConnections } from "../cluster/redis";
+import { GameCluster } from "../features/game/cluster";
+import type { ClusterTransport, GameEmitter } from "../features/game/transport";
 import type { RoundArchive } from "../features/game/archive";
 import { createGame } from "../features/game/create";
 import { gameInput } from "../features/game/input";
@@ -55,6 +60,15 @@ export interface GameDeps {
   roundsPerGame?: number;
   /** Per-user caps (default: none). */
   limits?: { maxGamesPerUser: number; maxListItems: number };
+  /** With Redis: the games are shared by the cluster (features/game/cluster.ts). */
+  cluster?: { redis: RedisConnections; nodeId: string; ttlMs: number };
+}
+
+/** What attachGame returns: the node's games, and on a cluster the router that shares them. */
+export interface GameNamespaceHandle {
+  games: GameManager;
+  /** Set with `deps.cluster`: start() before serving, stop() first in a graceful shutdown (ends this node's games). */
+  cluster?: GameCluster;
 }
 
 /** The game transport over a namespace: Socket.IO rooms for games, direct emits for one connection. */
@@ -69,17 +83,42 @@ export function namespaceTransport(nsp: GameNamespace): GameTransport {
 }
 
 /**
+ * The transport of a cluster node: local sockets as above; sockets of other
+ * nodes seated or watching here through the adapter (a socket id is a room on
+ * every node, and `socketsJoin` / `socketsLeave` reach the node holding it).
+ */
+export function clusterTransport(nsp: GameNamespace): ClusterTransport {
+  const local = namespaceTransport(nsp);
+  const remote = new Map<string, GameEmitter>();
+  return {
+    join(connectionId, gameId) {
+      if (remote.has(connectionId)) nsp.in(connectionId).socketsJoin(gameRoom(gameId));
+      else local.join(connectionId, gameId);
+    },
+    leave(connectionId, gameId) {
+      if (remote.has(connectionId)) nsp.in(connectionId).socketsLeave(gameRoom(gameId));
+      else local.leave(connectionId, gameId);
+    },
+    toGame: local.toGame,
+    toConnection: (connectionId) => nsp.sockets.get(connectionId) ?? remote.get(connectionId),
+    addRemote: (connectionId) => void remote.set(connectionId, nsp.to(connectionId)),
+    removeRemote: (connectionId) => void remote.delete(connectionId),
+  };
+}
+
+/**
  * Wires `/game` and returns its game manager (for `system:state`, shutdown
  * and instrumentation).
  *
  * @example
  * const nsp: GameNamespace = io.of("/game");
  * nsp.use(tokenAuth(signer, rememberUser));
- * const games = attachGame(nsp, { log });
+ * const { games, cluster } = attachGame(nsp, { log });
  */
-export function attachGame(nsp: GameNamespace, deps: GameDeps): GameManager {
+export function attachGame(nsp: GameNamespace, deps: GameDeps): GameNamespaceHandle {
+  const transport = deps.cluster ? clusterTransport(nsp) : namespaceTransport(nsp);
   const games = new GameManager({
-    transport: namespaceTransport(nsp),
+    transport,
     options: deps.options,
     onError: (err, gameId) => deps.log.error({ err, gameId }, "game tick failed"),
     maxGamesPerUser: deps.limits?.maxGamesPerUser,
@@ -87,6 +126,7 @@ export function attachGame(nsp: GameNamespace, deps: GameDeps): GameManager {
     roundsPerGame: deps.roundsPerGame,
   });
   const maxListItems = deps.limits?.maxListItems ?? Infinity;
+  const cluster = deps.cluster && newCluster(deps.cluster, games, transport as ClusterTransport, deps.log);
   nsp.on("connection", (socket) => {
     // A recovered socket skipped the token check: one whose token expired goes now.
     if (!enforceTokenExpiry(socket, deps.log)) return;
@@ -95,6 +135,7 @@ export function attachGame(nsp: GameNamespace, deps: GameDeps): GameManager {
       user: socket.data.user,
       connection,
       games,
+      cluster,
       log: deps.log,
       maxListItems,
       identities: deps.identities,
@@ -105,7 +146,19 @@ export function attachGame(nsp: GameNamespace, deps: GameDeps): GameManager {
       },
     };
     registerEvents(socket, gameHandlers, ctx, deps.log, deps.hooks);
-    socket.on("disconnect", () => games.disconnect(connection));
+    socket.on("disconnect", () => (cluster ? cluster.disconnect(connection) : games.disconnect(connection)));
   });
-  return games;
+  return { games, cluster };
+}
+
+function newCluster(deps: NonNullable<GameDeps["cluster"]>, games: GameManager, transport: ClusterTransport, log: Logger): GameCluster {
+  const onError = (err: unknown) => log.warn({ err }, "game cluster: redis request failed");
+  return new GameCluster({
+    nodeId: deps.nodeId,
+    games,
+    transport,
+    registry: redisGameRegistry(deps.redis.client, { ttlMs: deps.ttlMs }),
+    bus: redisGameBus(deps.redis.client, deps.redis.subscriber, { nodeId: deps.nodeId, onError }),
+    onError,
+  });
 }

@@ -7,6 +7,7 @@ import type { Logger } from "../../logger";
 import { type GameContract, gameContract, type User } from "../../protocol";
 import { eventDefiner } from "../../realtime/registry";
 import type { IdentityContext } from "../identity/refresh";
+import type { GameCluster } from "./cluster";
 import type { GameManager } from "./manager";
 import type { GameConnection } from "./transport";
 
@@ -15,6 +16,8 @@ export interface GameContext extends IdentityContext {
   user: User;
   connection: GameConnection;
   games: GameManager;
+  /** Set on a cluster (PARLOR_REDIS_URL): the games of every node, through their owners. */
+  cluster?: GameCluster;
   log: Logger;
   /** Most games in a `game:list` reply (PARLOR_MAX_LIST). */
   maxListItems: number;

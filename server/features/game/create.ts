@@ -7,5 +7,7 @@ import { defineGameEvent } from "./context";
  */
 export const createGame = defineGameEvent({
   event: "game:create",
-  handle: (input, ctx) => ({ game: ctx.games.create(input, {}, ctx.user.id).summary() }),
+  handle: async (input, ctx) => ({
+    game: ctx.cluster ? await ctx.cluster.create(input, ctx.user.id) : ctx.games.create(input, {}, ctx.user.id).summary(),
+  }),
 });

@@ -11,6 +11,8 @@ export const gameInput = defineGameEvent({
   event: "game:input",
   rateLimited: false,
   handle: ({ seq, dir }, ctx) => {
-    ctx.games.input(ctx.connection, seq, dir);
+    // On a cluster, an input for another node's game goes there; the budgets above were this node's.
+    if (ctx.cluster) ctx.cluster.input(ctx.connection, seq, dir);
+    else ctx.games.input(ctx.connection, seq, dir);
   },
 });

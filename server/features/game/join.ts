@@ -8,5 +8,5 @@ import { defineGameEvent } from "./context";
  */
 export const joinGame = defineGameEvent({
   event: "game:join",
-  handle: ({ gameId, extrapolate }, ctx) => ctx.games.join(gameId, ctx.user, ctx.connection, { extrapolate }),
+  handle: ({ gameId, extrapolate }, ctx) => (ctx.cluster ?? ctx.games).join(gameId, ctx.user, ctx.connection, { extrapolate }),
 });

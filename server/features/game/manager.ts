@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { AppError } from "../../errors";
-import type { Direction, GameCreateInput, GameJoinData, GameSummary, Snapshot, User } from "../../protocol";
+import type { Direction, GameCreateInput, GameJoinData, GameSummary, Player, Snapshot, User } from "../../protocol";
 import { MemoryRoundArchive, type RoundArchive } from "./archive";
 import { systemClock, type Clock } from "./clock";
 import { gameOptions, type GameOptions } from "./options";
@@ -56,6 +56,19 @@ export const REPLAY_SPEEDS = { min: 1, max: 8 } as const;
 /** Called after each tick of each game with the tick's duration (the benchmark). */
 export type TickListener = (room: GameRoom, tickMs: number) => void;
 
+/** Hears games start and end on this node (the cluster registry). */
+export interface RoomListener {
+  created?(room: GameRoom): void;
+  disposed?(room: GameRoom): void;
+}
+
+/** The leading player (highest score, the earliest seated on a tie) and every score. */
+export function standing(room: GameRoom): { leader?: Player; scores: Record<string, number> } {
+  let best: Player | undefined;
+  for (const p of room.world.players.values()) if (!best || p.score > best.score) best = p;
+  return { leader: best && room.world.toPlayer(room.world.players.get(best.id)!), scores: room.world.scores() };
+}
+
 export class GameManager {
   readonly options: GameOptions;
   readonly archive: RoundArchive;
@@ -63,6 +76,7 @@ export class GameManager {
   private readonly replaysByConnection = new Map<GameConnection, ReplayStream>();
   private readonly rooms = new Map<string, GameRoom>();
   private readonly listeners = new Set<TickListener>();
+  private readonly roomListeners = new Set<RoomListener>();
   private readonly clock: Clock;
   private readonly random: Random;
   private created = 0;
@@ -89,6 +103,11 @@ export class GameManager {
   /** Games on this node now. */
   get count(): number {
     return this.rooms.size;
+  }
+
+  /** The games on this node now. */
+  all(): GameRoom[] {
+    return [...this.rooms.values()];
   }
 
   get(gameId: string): GameRoom | undefined {
@@ -143,6 +162,7 @@ export class GameManager {
       observer: this.observer,
       onDispose: (r) => {
         this.rooms.delete(r.id);
+        for (const listener of this.roomListeners) listener.disposed?.(r);
         if (creatorId === undefined) return;
         const mine = this.byCreator.get(creatorId);
         mine?.delete(r.id);
@@ -156,7 +176,9 @@ export class GameManager {
       if (!mine) this.byCreator.set(creatorId, (mine = new Set()));
       mine.add(id);
     }
-    return room.start();
+    room.start();
+    for (const listener of this.roomListeners) listener.created?.(room);
+    return room;
   }
 
   /**
@@ -268,6 +290,28 @@ export class GameManager {
   observe(listener: TickListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Listens to games being created and disposed; returns the unsubscribe function. */
+  watchRooms(listener: RoomListener): () => void {
+    this.roomListeners.add(listener);
+    return () => this.roomListeners.delete(listener);
+  }
+
+  /**
+   * Ends every game for everyone in it — players and spectators, on any node:
+   * `game:over` with `reason` (the leading player as `winner`; a game nobody
+   * is seated in has none, so it just ends), then disposes it.
+   *
+   * @example
+   * games.endAll("node_stopped"); // a cluster node's graceful stop
+   */
+  endAll(reason: string): void {
+    for (const room of [...this.rooms.values()]) {
+      const { leader, scores } = standing(room);
+      if (leader) this.init.transport.toGame(room.id).emit("game:over", { winner: leader, scores, reason });
+      room.dispose();
+    }
   }
 
   /** Disposes every game and its timers (shutdown). */

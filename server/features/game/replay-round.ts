@@ -7,5 +7,10 @@ import { defineGameEvent } from "./context";
  */
 export const replayRound = defineGameEvent({
   event: "game:replay",
-  handle: ({ id, speed, extrapolate }, ctx) => ctx.games.replay(id, ctx.connection, speed ?? 1, { extrapolate }),
+  handle: async ({ id, speed, extrapolate }, ctx) => {
+    const data = await ctx.games.replay(id, ctx.connection, speed ?? 1, { extrapolate });
+    // A seat or spectating on another node ends too (here, the manager saw to it).
+    await ctx.cluster?.releaseAway(ctx.connection);
+    return data;
+  },
 });

@@ -143,6 +143,11 @@ export class GameRoom {
     };
   }
 
+  /** Ids of the users holding a seat, held ones included. */
+  users(): string[] {
+    return [...this.seatsByUser.keys()];
+  }
+
   hasSeatFor(userId: string): boolean {
     return this.seatsByUser.has(userId);
   }

@@ -7,5 +7,5 @@ import { defineGameEvent } from "./context";
  */
 export const spectateGame = defineGameEvent({
   event: "game:spectate",
-  handle: ({ gameId, extrapolate }, ctx) => ctx.games.spectate(gameId, ctx.connection, { extrapolate }),
+  handle: ({ gameId, extrapolate }, ctx) => (ctx.cluster ?? ctx.games).spectate(gameId, ctx.connection, { extrapolate }),
 });

@@ -39,4 +39,19 @@ export interface GameConnection {
   readonly id: string;
   seat?: { gameId: string; playerId: string };
   spectating?: { gameId: string };
+  /**
+   * Cluster only: the connection is seated in (or watching) a game that another
+   * node runs; its inputs, leave and disconnect go to that node (cluster.ts).
+   */
+  remote?: { gameId: string; node: string; as: "seat" | "spectator" };
+}
+
+/**
+ * A transport that also reaches connections of other nodes (cluster only): a
+ * connection added with `addRemote` is reached through the Socket.IO adapter
+ * (its socket id is a room on every node) until `removeRemote`.
+ */
+export interface ClusterTransport extends GameTransport {
+  addRemote(connectionId: string): void;
+  removeRemote(connectionId: string): void;
 }
