@@ -4,7 +4,8 @@
 // past, so there is usually a next position to move toward) and, past the last
 // one, moved on at their velocity (so a late delta does not freeze them). The local player is predicted from the
 // local input and reconciled with the server's ackSeq.
-// Names are drawn with fillText: never parsed as HTML.
+// Names are drawn with fillText: never parsed as HTML. The canvas's pixels follow its size on the page times
+// devicePixelRatio (crisp on a phone and on a large screen alike); drawing stays in world units.
 (function (root) {
   "use strict";
   /** @typedef {import("./game-sync").SyncState} SyncState */
@@ -41,6 +42,17 @@
     /** @type {number | null} server time (tick × tickMs) minus local time */
     let offsetMs = null;
     let lastFrame = 0;
+    /** CSS pixels per world unit, as of the last fit. */
+    let cssScale = 1;
+
+    /** Sizes the canvas's pixels to its box × devicePixelRatio and maps world units onto them. */
+    function fit() {
+      const css = canvas.clientWidth || rules.world;
+      const px = Math.max(1, Math.round(css * (window.devicePixelRatio || 1)));
+      if (canvas.width !== px || canvas.height !== px) canvas.width = canvas.height = px;
+      cssScale = css / rules.world;
+      ctx.setTransform(px / rules.world, 0, 0, px / rules.world, 0, 0);
+    }
 
     /**
      * Where sample `s` is at tick `t` at its velocity, kept inside the walls.
@@ -179,7 +191,8 @@
     function draw(now) {
       const dt = lastFrame ? Math.min(0.1, (now - lastFrame) / 1000) : 0;
       lastFrame = now;
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      fit();
+      ctx.clearRect(0, 0, rules.world, rules.world);
       if (!state) return;
       predict(dt);
       const renderTick = (now + (offsetMs || 0)) / tickMs - INTERP_TICKS;
@@ -190,7 +203,9 @@
         ctx.arc(o.x, o.y, rules.orbRadius, 0, Math.PI * 2);
         ctx.fill();
       }
-      ctx.font = "bold 18px system-ui, sans-serif";
+      // Names stay readable (at least 12 CSS px) when the arena is phone-sized.
+      const fontSize = Math.max(18, 12 / cssScale);
+      ctx.font = `bold ${fontSize}px system-ui, sans-serif`;
       ctx.textAlign = "center";
       for (const p of state.players.values()) {
         const pos = p.id === me.id ? me : positionAt(p.id, renderTick) || p;
@@ -199,7 +214,7 @@
         ctx.fillStyle = colorOf(p.id);
         ctx.fill();
         if (p.id === me.id) {
-          ctx.lineWidth = 4;
+          ctx.lineWidth = Math.max(4, 2 / cssScale);
           ctx.strokeStyle = "#fff";
           ctx.stroke();
         }
@@ -208,8 +223,8 @@
         // Keep labels on the canvas: beside a wall the name would be cut off.
         const half = ctx.measureText(label).width / 2 + 4;
         const lx = Math.min(rules.world - half, Math.max(half, pos.x));
-        const above = pos.y - rules.playerRadius - 8;
-        ctx.fillText(label, lx, above > 20 ? above : pos.y + rules.playerRadius + 22);
+        const above = pos.y - rules.playerRadius - fontSize * 0.45;
+        ctx.fillText(label, lx, above > fontSize ? above : pos.y + rules.playerRadius + fontSize * 1.2);
       }
     }
 

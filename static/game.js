@@ -150,10 +150,12 @@
   }
 
   function toLobby() {
+    const fromPlay = !$("play").hidden;
     S.game = null;
     S.watching = null;
     sessionStorage.removeItem(GAME_KEY);
     show("lobby");
+    if (fromPlay) $("quickplay").focus();
     refreshLobby();
     clearInterval(S.lobbyTimer);
     S.lobbyTimer = setInterval(refreshLobby, 2000);
@@ -189,6 +191,9 @@
     $("play-error").textContent = "";
     onSnapshot(res.data.state);
     show("play");
+    // Keyboard focus goes with the view (the button that was pressed is hidden now); the keys steer from anywhere.
+    if (!document.activeElement || document.activeElement === document.body || !$("play").contains(document.activeElement))
+      $("canvas").focus();
     // Keys held while joining count from now on.
     S.dir = { x: 0, y: 0 };
     steer();
@@ -213,6 +218,7 @@
     $("play-error").textContent = "";
     $("banner").hidden = true;
     show("play");
+    $("canvas").focus();
   }
 
   /** @param {GameSummary} game */
@@ -300,8 +306,8 @@
   const axis = (v) => (v > 0 ? 1 : v < 0 ? -1 : 0);
 
   function steer() {
-    let x = 0;
-    let y = 0;
+    let x = padDir[0];
+    let y = padDir[1];
     for (const k of held) {
       x += KEYS[k][0];
       y += KEYS[k][1];
@@ -309,6 +315,7 @@
     const dir = { x: axis(x), y: axis(y) };
     if (dir.x === S.dir.x && dir.y === S.dir.y) return;
     S.dir = dir;
+    lightPad();
     // Only changes are sent: far below the server's 60 per second cap.
     if (!S.game || !S.socket || !S.socket.connected) return;
     S.seq++;
@@ -334,30 +341,95 @@
   });
   window.addEventListener("blur", () => {
     held.clear();
+    buttonKeys.clear();
+    padDir = [0, 0];
     steer();
   });
 
   // ---- touch -------------------------------------------------------------
-  // The d-pad holds a key while a finger is on it: the same steering as the keyboard.
-  for (const pad of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll("#dpad button"))) {
-    const key = pad.dataset.key || "";
-    /** @param {PointerEvent} e */
-    const press = (e) => {
+  // A finger on the pad steers toward where it is from the pad's centre: the arrows, and the corners between them
+  // for the diagonals; sliding turns without lifting. It is held like a key: the same steer() as the keyboard, so
+  // the same game:input. The arrows are labelled buttons, and Enter or Space on a focused one holds it too.
+  const pad = $("dpad");
+  const padButtons = /** @type {NodeListOf<HTMLButtonElement>} */ (pad.querySelectorAll("button"));
+  /** @type {[number, number]} the pad's direction while a finger is on it */
+  let padDir = [0, 0];
+  /** @type {number | null} */
+  let padPointer = null;
+  /** Keyboard keys (Enter, Space) holding a focused arrow, and the arrow's key. */
+  /** @type {Map<string, string>} */
+  const buttonKeys = new Map();
+
+  /** @param {PointerEvent} e */
+  function padAt(e) {
+    const r = pad.getBoundingClientRect();
+    const dx = e.clientX - (r.left + r.width / 2);
+    const dy = e.clientY - (r.top + r.height / 2);
+    // A dead zone in the middle: a finger resting there stands still.
+    if (Math.hypot(dx, dy) < Math.min(r.width, r.height) * 0.12) padDir = [0, 0];
+    else {
+      const sector = (Math.round(Math.atan2(dy, dx) / (Math.PI / 4)) * Math.PI) / 4;
+      padDir = [Math.round(Math.cos(sector)), Math.round(Math.sin(sector))];
+    }
+    steer();
+  }
+
+  function padRelease() {
+    padPointer = null;
+    padDir = [0, 0];
+    steer();
+  }
+
+  pad.addEventListener("pointerdown", (e) => {
+    if (!S.game || padPointer !== null) return;
+    e.preventDefault();
+    padPointer = e.pointerId;
+    // The pad keeps the finger when it slides off an arrow or off the pad.
+    if (e.isTrusted) pad.setPointerCapture(e.pointerId);
+    padAt(e);
+  });
+  pad.addEventListener("pointermove", (e) => {
+    if (e.pointerId === padPointer) padAt(e);
+  });
+  for (const type of /** @type {const} */ (["pointerup", "pointercancel", "lostpointercapture"]))
+    pad.addEventListener(type, (e) => {
+      if (e.pointerId === padPointer) padRelease();
+    });
+  pad.addEventListener("contextmenu", (e) => e.preventDefault());
+  for (const b of padButtons) {
+    b.addEventListener("keydown", (e) => {
+      if ((e.key !== "Enter" && e.key !== " ") || !S.game) return;
       e.preventDefault();
-      if (!S.game) return;
-      // Keeps the key held when the finger slides off the button (a synthetic pointer has nothing to capture).
-      if (e.isTrusted) pad.setPointerCapture(e.pointerId);
-      held.add(key);
+      e.stopPropagation();
+      buttonKeys.set(e.key, b.dataset.key || "");
+      held.add(b.dataset.key || "");
       steer();
-    };
-    const release = () => {
+    });
+    b.addEventListener("keyup", (e) => {
+      const key = buttonKeys.get(e.key);
+      if (key === undefined) return;
+      e.preventDefault();
+      buttonKeys.delete(e.key);
       held.delete(key);
       steer();
-    };
-    pad.addEventListener("pointerdown", press);
-    pad.addEventListener("pointerup", release);
-    pad.addEventListener("pointercancel", release);
-    pad.addEventListener("contextmenu", (e) => e.preventDefault());
+    });
+    b.addEventListener("blur", () => {
+      for (const [k, key] of buttonKeys) {
+        if (key !== b.dataset.key) continue;
+        buttonKeys.delete(k);
+        held.delete(key);
+      }
+      steer();
+    });
+  }
+
+  /** Lights the arrows of the current direction (the pad has no other feedback under a finger). */
+  function lightPad() {
+    pad.classList.toggle("active", padPointer !== null);
+    for (const b of padButtons) {
+      const [x, y] = KEYS[b.dataset.key || ""] || [0, 0];
+      b.classList.toggle("on", (x !== 0 && x === S.dir.x) || (y !== 0 && y === S.dir.y));
+    }
   }
 
   // ---- socket ------------------------------------------------------------
@@ -394,13 +466,24 @@
     socket.on("game:over", onOver);
   }
 
-  $("login").addEventListener("submit", async (e) => {
-    e.preventDefault();
+  /**
+   * Signs in as `name` (the stored session when it is that name's) and connects; on failure, the form with the reason.
+   *
+   * @param {string} name
+   */
+  async function signIn(name) {
     try {
-      connect(loadSession(field("login-name").value.trim()) || (await createSession(field("login-name").value)));
+      connect(loadSession(name) || (await createSession(name)));
     } catch (err) {
+      field("login-name").value = name;
       $("login-error").textContent = err instanceof Error ? err.message : String(err);
+      show("login");
     }
+  }
+
+  $("login").addEventListener("submit", (e) => {
+    e.preventDefault();
+    signIn(field("login-name").value.trim());
   });
   $("quickplay").addEventListener("click", () => enter(request("game:quickplay", { extrapolate: true })));
   $("create-form").addEventListener("submit", async (e) => {
@@ -428,9 +511,12 @@
   }
   requestAnimationFrame(frame);
 
-  const preset = app.dataset.name;
+  // As the chat page does: /game?name=Cy (or /game?Cy) signs in as Cy without the form; otherwise the stored
+  // sign-in of either page, or the form.
+  const preset = app.dataset.name || "";
   const saved = loadSession(preset);
   field("login-name").value = preset || (saved ? saved.user.name : "");
   if (saved) connect(saved);
+  else if (preset) signIn(preset);
   else show("login");
 })();
