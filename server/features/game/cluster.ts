@@ -88,9 +88,10 @@ export class GameCluster {
     clearInterval(this.timer);
     const ids = this.games.all().map((r) => r.id);
     const nodes = new Set([...this.proxies.values()].map((p) => p.node));
+    // Out of the list first: whoever hears the game:over and asks for the list no longer finds them.
+    await this.init.registry.remove(ids).catch((err: unknown) => this.init.onError?.(err));
     this.games.endAll(reason);
     for (const node of nodes) this.init.bus.send(node, "ended", { gameIds: ids });
-    await this.init.registry.remove(ids).catch((err: unknown) => this.init.onError?.(err));
     await this.init.bus.stop();
   }
 

@@ -1,0 +1,88 @@
+/**
+ * The node running a game goes away, as real processes sharing a real Redis:
+ * on SIGTERM its games end for the players on the other node with
+ * `game:over { reason: "node_stopped" }` and leave the list at once; on
+ * SIGKILL they leave the list within the TTL (PARLOR_PRESENCE_TTL_MS, short
+ * here) and the other node ends them for its players (`reason: "node_lost"`).
+ */
+import path from "node:path";
+import type { GameJoinData, GameOver, GameSummary } from "../../server/protocol";
+import { createSession, emitAck, okData, openSocket, tempDir, waitFor, type GameSocket } from "../helpers";
+import { spawnNode, type NodeProcess } from "./support/nodes";
+import { startRedis, type RedisServer } from "./support/redis";
+
+const TTL_MS = 800;
+let redis: RedisServer;
+let nodes: NodeProcess[] = [];
+const opened: GameSocket[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  const env = {
+    PARLOR_REDIS_URL: redis.url,
+    PARLOR_DB: path.join(tempDir("parlor-game-stop-"), "parlor.db"),
+    PARLOR_PRESENCE_TTL_MS: String(TTL_MS),
+  };
+  nodes = await Promise.all(["stop-a", "stop-b", "stop-c"].map((id) => spawnNode(id, env)));
+}, 90_000);
+
+afterAll(async () => {
+  for (const s of opened) s.close();
+  await Promise.all(nodes.map((n) => n.stop("SIGKILL")));
+  await redis?.stop();
+});
+
+async function player(node: NodeProcess, name: string): Promise<GameSocket> {
+  const { token } = await createSession(node.url, name);
+  const socket = await openSocket<GameSocket>(`${node.url}/game`, { auth: { token } });
+  opened.push(socket);
+  return socket;
+}
+
+const listed = async (socket: GameSocket) =>
+  okData(await emitAck<{ games: GameSummary[] }>(socket, "game:list", {})).games.map((g) => g.id);
+
+/** A game on `owner` with one player there and one on `remote`; the remote player's socket and seat. */
+async function splitGame(owner: NodeProcess, remote: NodeProcess, tag: string) {
+  const host = await player(owner, `${tag}-host`);
+  const { game } = okData(await emitAck<{ game: GameSummary }>(host, "game:create", { name: tag }));
+  okData(await emitAck(host, "game:join", { gameId: game.id }));
+  const guest = await player(remote, `${tag}-guest`);
+  const seat = okData(await emitAck<GameJoinData>(guest, "game:join", { gameId: game.id }));
+  expect(await listed(guest)).toContain(game.id);
+  return { game, guest, seat };
+}
+
+test("SIGTERM on the owner: game:over { reason: node_stopped } on the other node, the game leaves the list, exit 0", async () => {
+  const [a, b] = nodes;
+  const { game, guest, seat } = await splitGame(a, b, "term");
+  const over = waitFor<GameOver>(guest, "game:over", 10_000);
+  a.child.kill("SIGTERM");
+  const payload = await over;
+  expect(payload.reason).toBe("node_stopped");
+  expect(payload.scores).toHaveProperty(seat.playerId);
+  expect(payload.winner).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String) }));
+  expect(await listed(guest)).not.toContain(game.id);
+  expect(await a.exited).toEqual({ code: 0, signal: null });
+  // The guest's node forgot the seat: it plays on at once.
+  expect(okData(await emitAck<GameJoinData>(guest, "game:quickplay", {})).game.id).not.toBe(game.id);
+});
+
+test("SIGKILL on the owner: the game leaves the list within the TTL and ends for the other node's players", async () => {
+  const [, b, c] = nodes;
+  const { game, guest } = await splitGame(c, b, "kill");
+  const over = waitFor<GameOver>(guest, "game:over", 10_000);
+  await c.stop("SIGKILL");
+  const killedAt = Date.now();
+  while ((await listed(guest)).includes(game.id)) {
+    expect(Date.now() - killedAt).toBeLessThan(TTL_MS + 1000);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect((await over).reason).toBe("node_lost");
+  // And joining it now is NOT_FOUND, not a hang.
+  const late = await player(b, "late");
+  expect(await emitAck(late, "game:join", { gameId: game.id })).toEqual({
+    ok: false,
+    error: expect.objectContaining({ code: "NOT_FOUND" }),
+  });
+});
