@@ -1,0 +1,419 @@
+// @ts-check
+// Chat page, the conversation view (#messages): a room's or a DM's messages
+// with day separators, join/leave and moderation notices inline, reply quotes,
+// edited marks, tombstones, reactions, the "new messages" divider at the read
+// cursor, "seen by" under the latest message, sends still pending, and each
+// message's actions (buttons, so the keyboard reaches them). It renders what
+// static/chat.js holds (a RoomView or DmView) and reports what the user does
+// through `onAction`; it sends nothing itself.
+//
+// DOM (stable; the screenshots script and static/chat-moderation.js select by it):
+//   #messages > li.msg[data-seq][data-user] (room) or li.msg[data-id][data-user] (DM), id="msg-<seq>"
+//     .quote[data-action=quote] (.quote-author, .quote-text) · .time · .author (the name alone) · .tag (guests)
+//     · .text (or .tombstone) · .edited · .reactions > button.reaction[data-emoji][aria-pressed][title]
+//     · .actions > button[data-action=reply|react|edit|delete] · .picker > button[data-action=pick][data-emoji]
+//   li.msg.pending[data-client-id] (.state, button[data-action=retry|discard]) · li.day · li.notice
+//   li#unread-divider · li#seen-by · li#history-start · li.older > button#load-older
+/* exported ChatConversation */
+/* global ChatDom */
+/** @typedef {import("../server/protocol").Message} Message */
+/** @typedef {import("../server/protocol").DirectMessage} DirectMessage */
+/** @typedef {import("../server/protocol").User} User */
+/** @typedef {import("../server/protocol").RoomInfo} RoomInfo */
+/** @typedef {import("../server/protocol").ModAction} ModAction */
+
+/**
+ * A send not confirmed yet: shown at the end of the conversation until its ack (same clientId on every retry).
+ * @typedef {object} Pending
+ * @property {string} clientId
+ * @property {string} text
+ * @property {number} [replyTo]
+ * @property {number} ts
+ * @property {"sending" | "waiting" | "failed"} status
+ * @property {string} [error]
+ */
+/**
+ * A line between messages (joined, left, moderation): placed after the newest message held when it happened.
+ * @typedef {{ ts: number; afterSeq: number; text: string }} Notice
+ */
+/**
+ * @typedef {object} RoomView
+ * @property {"room"} kind
+ * @property {string} key "room:<name>"
+ * @property {string} room
+ * @property {Map<number, Message>} msgs by seq
+ * @property {Notice[]} notices
+ * @property {boolean} hasOlder messages before the oldest held exist
+ * @property {number} readSeq this user's read cursor
+ * @property {number | null} dividerSeq where "new messages" starts (the cursor when the view was opened)
+ * @property {{ user: User; readSeq: number }[]} receipts
+ * @property {RoomInfo | null} info
+ * @property {Pending[]} pending
+ * @property {number | null} pickerSeq the message whose emoji picker is open
+ * @property {boolean} loadingOlder a message:history request is in flight
+ * @property {number | null} highlightSeq the message a search jumped to
+ * @property {{ lastSeq: number; readSeq: number; unread: number } | null} mine the last room:mine entry
+ * @property {User[]} members who is in the room now (room:members)
+ */
+/**
+ * @typedef {object} DmView
+ * @property {"dm"} kind
+ * @property {string} key "dm:<userId>"
+ * @property {User} with
+ * @property {DirectMessage[]} msgs oldest first
+ * @property {boolean} hasOlder
+ * @property {boolean} loadingOlder
+ * @property {boolean} loaded dm:history answered once
+ * @property {number} unread incoming messages not seen yet
+ * @property {Pending[]} pending
+ */
+/** @typedef {RoomView | DmView} ChatView */
+/**
+ * @typedef {{ type: "reply" | "edit" | "delete"; message: Message }
+ *   | { type: "react"; message: Message; emoji: string; on: boolean }
+ *   | { type: "quote"; seq: number }
+ *   | { type: "retry" | "discard"; clientId: string }
+ *   | { type: "older" }} ConversationAction
+ */
+
+const ChatConversation = (() => {
+  "use strict";
+  const { el, button, nameNodes, names, dayKey, dayLabel, timeLabel } = ChatDom;
+  /** The picker's emoji: a short, common set (any emoji the protocol allows shows when others use it). */
+  const EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "👀"];
+
+  /**
+   * @param {{
+   *   list: HTMLElement;
+   *   me: () => User;
+   *   canModerate: () => boolean;
+   *   onAction: (action: ConversationAction) => void;
+   *   onScroll: () => void;
+   * }} deps
+   */
+  function create(deps) {
+    const { list } = deps;
+    /** @type {ChatView | null} */
+    let view = null;
+    /** @type {WeakMap<object, { node: HTMLElement; flags: string }>} a message's node while the message object is the same */
+    const cache = new WeakMap();
+
+    /** @param {Message} m */
+    function reactionsNode(m) {
+      const box = el("div", "reactions");
+      const me = deps.me().id;
+      for (const r of m.reactions ?? []) {
+        const mine = r.users.includes(me);
+        const who = r.users.map((id) => (id === me ? "you" : (names.get(id) ?? "someone")));
+        const more = r.count > r.users.length ? ` and ${r.count - r.users.length} more` : "";
+        const b = button(
+          `${r.emoji} ${r.count}`,
+          `${r.emoji} ${r.count}: ${who.join(", ")}${more}${mine ? " (press to take back)" : ""}`,
+          "reaction",
+        );
+        b.dataset.action = "toggle";
+        b.dataset.emoji = r.emoji;
+        b.setAttribute("aria-pressed", String(mine));
+        b.title = `${who.join(", ")}${more}`;
+        box.appendChild(b);
+      }
+      return box;
+    }
+
+    /**
+     * @param {Message} m
+     * @param {RoomView} v
+     */
+    function roomMessageNode(m, v) {
+      const me = deps.me().id;
+      const own = m.user.id === me;
+      const li = el("li", "msg");
+      li.id = `msg-${m.seq}`;
+      li.dataset.seq = String(m.seq);
+      li.dataset.user = m.user.id;
+      li.tabIndex = -1;
+      if (own) li.classList.add("own");
+      if (m.deleted) li.classList.add("deleted");
+      if (m.replyTo) {
+        const q = /** @type {HTMLButtonElement} */ (el("button", "quote"));
+        q.type = "button";
+        q.dataset.action = "quote";
+        q.dataset.replySeq = String(m.replyTo.seq);
+        q.setAttribute(
+          "aria-label",
+          `In reply to ${m.replyTo.user.name}: ${m.replyTo.deleted ? "deleted message" : m.replyTo.text} (show it)`,
+        );
+        q.append(
+          ...nameNodes(m.replyTo.user, "quote-author"),
+          el("span", "quote-text", m.replyTo.deleted ? "message deleted" : m.replyTo.text),
+        );
+        li.appendChild(q);
+      }
+      const time = el("time", "time", timeLabel(m.ts));
+      time.setAttribute("datetime", new Date(m.ts).toISOString());
+      li.append(time, ...nameNodes(m.user));
+      if (m.deleted) {
+        li.appendChild(el("span", "tombstone", "message deleted"));
+        return li;
+      }
+      li.appendChild(el("span", "text", m.text));
+      if (m.editedAt) {
+        const edited = el("span", "edited", "(edited)");
+        edited.title = `edited ${new Date(m.editedAt).toLocaleString()}`;
+        li.appendChild(edited);
+      }
+      if (m.reactions && m.reactions.length) li.appendChild(reactionsNode(m));
+      const actions = el("div", "actions");
+      actions.setAttribute("role", "group");
+      actions.setAttribute("aria-label", `Actions on ${m.user.name}'s message`);
+      /** @param {string} action @param {string} label @param {string} aria */
+      const add = (action, label, aria) => {
+        const b = button(label, aria);
+        b.dataset.action = action;
+        actions.appendChild(b);
+        return b;
+      };
+      add("reply", "Reply", `Reply to ${m.user.name}`);
+      add("react", "React", `React to ${m.user.name}'s message`).setAttribute("aria-expanded", String(v.pickerSeq === m.seq));
+      if (own) add("edit", "Edit", "Edit your message");
+      if (own || deps.canModerate()) add("delete", "Delete", own ? "Delete your message" : `Delete ${m.user.name}'s message`);
+      li.appendChild(actions);
+      if (v.pickerSeq === m.seq) {
+        const picker = el("div", "picker");
+        picker.setAttribute("role", "group");
+        picker.setAttribute("aria-label", "Pick a reaction");
+        for (const emoji of EMOJI) {
+          const b = button(emoji, `React with ${emoji}`);
+          b.dataset.action = "pick";
+          b.dataset.emoji = emoji;
+          picker.appendChild(b);
+        }
+        li.appendChild(picker);
+      }
+      return li;
+    }
+
+    /** @param {DirectMessage} m */
+    function directNode(m) {
+      const li = el("li", "msg");
+      li.dataset.id = m.id;
+      li.dataset.user = m.from.id;
+      if (m.from.id === deps.me().id) li.classList.add("own");
+      const time = el("time", "time", timeLabel(m.ts));
+      time.setAttribute("datetime", new Date(m.ts).toISOString());
+      li.append(time, ...nameNodes(m.from), el("span", "text", m.text));
+      return li;
+    }
+
+    /** @param {Pending} p */
+    function pendingNode(p) {
+      const li = el("li", `msg own pending ${p.status}`);
+      li.dataset.clientId = p.clientId;
+      li.append(...nameNodes(deps.me()), el("span", "text", p.text));
+      const state = el(
+        "span",
+        "state",
+        p.status === "failed" ? `Not sent: ${p.error ?? ""}` : p.status === "waiting" ? "waiting for the connection…" : "sending…",
+      );
+      state.setAttribute("role", p.status === "failed" ? "alert" : "status");
+      li.appendChild(state);
+      if (p.status === "failed") {
+        const retry = button("Retry", "Retry sending this message", "retry");
+        retry.dataset.action = "retry";
+        const discard = button("Discard", "Discard this message");
+        discard.dataset.action = "discard";
+        li.append(retry, discard);
+      }
+      return li;
+    }
+
+    /**
+     * @param {object} key a message object
+     * @param {string} flags what else the node depends on
+     * @param {() => HTMLElement} make
+     */
+    function cached(key, flags, make) {
+      const hit = cache.get(key);
+      if (hit && hit.flags === flags) return hit.node;
+      const node = make();
+      cache.set(key, { node, flags });
+      return node;
+    }
+
+    /** @param {ChatView} v */
+    function build(v) {
+      /** @type {HTMLElement[]} */
+      const nodes = [];
+      if (v.hasOlder) {
+        const li = el("li", "older");
+        const b = button("Load older messages", undefined);
+        b.id = "load-older";
+        b.dataset.action = "older";
+        li.appendChild(b);
+        nodes.push(li);
+      } else {
+        const start = el(
+          "li",
+          "history-start",
+          v.kind === "room" ? `This is the beginning of #${v.room}.` : `This is the beginning of your conversation with ${v.with.name}.`,
+        );
+        start.id = "history-start";
+        nodes.push(start);
+      }
+      let lastDay = "";
+      /** @param {number} ts */
+      const day = (ts) => {
+        const k = dayKey(ts);
+        if (k === lastDay) return;
+        lastDay = k;
+        nodes.push(el("li", "day", dayLabel(ts)));
+      };
+      if (v.kind === "dm") {
+        for (const m of v.msgs) {
+          day(m.ts);
+          nodes.push(cached(m, deps.me().id, () => directNode(m)));
+        }
+      } else {
+        const me = deps.me().id;
+        const messages = [...v.msgs.values()].sort((a, b) => a.seq - b.seq);
+        const notices = v.notices.slice().sort((a, b) => a.afterSeq - b.afterSeq || a.ts - b.ts);
+        let n = 0;
+        let dividerPlaced = v.dividerSeq === null;
+        const flags = (/** @type {Message} */ m) => `${me}|${deps.canModerate()}|${v.pickerSeq === m.seq}`;
+        for (const m of messages) {
+          for (; n < notices.length && notices[n].afterSeq < m.seq; n++) {
+            day(notices[n].ts);
+            nodes.push(el("li", "notice", notices[n].text));
+          }
+          day(m.ts);
+          if (!dividerPlaced && v.dividerSeq !== null && m.seq > v.dividerSeq && m.user.id !== me && !m.deleted) {
+            dividerPlaced = true;
+            const divider = el("li", "unread-divider", "New messages");
+            divider.id = "unread-divider";
+            nodes.push(divider);
+          }
+          const node = cached(m, flags(m), () => roomMessageNode(m, v));
+          node.classList.toggle("highlight", v.highlightSeq === m.seq);
+          nodes.push(node);
+        }
+        for (; n < notices.length; n++) {
+          day(notices[n].ts);
+          nodes.push(el("li", "notice", notices[n].text));
+        }
+        const last = messages[messages.length - 1];
+        if (last) {
+          const seen = v.receipts
+            .filter((r) => r.readSeq >= last.seq && r.user.id !== me && r.user.id !== last.user.id)
+            .map((r) => ChatDom.label(r.user));
+          if (seen.length) {
+            const li = el("li", "seen", `Seen by ${seen.join(", ")}`);
+            li.id = "seen-by";
+            nodes.push(li);
+          }
+        }
+      }
+      for (const p of v.pending) nodes.push(pendingNode(p));
+      return nodes;
+    }
+
+    /**
+     * Renders `v`. Scrolling: "bottom" jumps to the end; "prepend" keeps what is on screen in place while
+     * older messages appear above; otherwise a reader at the bottom stays there and one scrolled up stays put.
+     *
+     * @param {ChatView | null} v
+     * @param {"keep" | "bottom" | "prepend"} [mode]
+     */
+    function render(v, mode = "keep") {
+      view = v;
+      const fromBottom = list.scrollHeight - list.scrollTop;
+      const atBottom = fromBottom - list.clientHeight < 40;
+      const top = list.scrollTop;
+      const focused =
+        document.activeElement instanceof HTMLElement && list.contains(document.activeElement) ? document.activeElement : null;
+      list.replaceChildren(...(v ? build(v) : [el("li", "notice", "You're in no room. Join one from the sidebar.")]));
+      if (mode === "bottom" || (mode === "keep" && atBottom)) list.scrollTop = list.scrollHeight;
+      else if (mode === "prepend") list.scrollTop = list.scrollHeight - fromBottom;
+      else list.scrollTop = top;
+      // A re-render takes focused nodes out and back: put the keyboard back where it was.
+      if (focused && document.activeElement !== focused) {
+        if (focused.isConnected) focused.focus({ preventScroll: true });
+        else {
+          const li = /** @type {HTMLElement | null} */ (focused.closest("li"));
+          const sel = li && li.dataset.seq ? `li[data-seq="${li.dataset.seq}"]` : null;
+          const again = sel && list.querySelector(`${sel} [data-action="${focused.dataset.action}"]`);
+          if (again instanceof HTMLElement) again.focus({ preventScroll: true });
+        }
+      }
+    }
+
+    /** The newest message (seq) of the room view that is on screen, or 0. */
+    function lastVisibleSeq() {
+      const bottom = list.getBoundingClientRect().bottom;
+      const items = /** @type {NodeListOf<HTMLElement>} */ (list.querySelectorAll("li.msg[data-seq]"));
+      for (let i = items.length - 1; i >= 0; i--)
+        if (items[i].getBoundingClientRect().top < bottom - 4) return Number(items[i].dataset.seq);
+      return 0;
+    }
+
+    /** @param {number} seq */
+    function scrollToSeq(seq) {
+      const li = /** @type {HTMLElement | null} */ (list.querySelector(`li.msg[data-seq="${seq}"]`));
+      if (!li) return false;
+      li.scrollIntoView({ block: "center" });
+      li.focus({ preventScroll: true });
+      return true;
+    }
+
+    list.addEventListener("click", (e) => {
+      const target = /** @type {HTMLElement} */ (e.target);
+      const b = /** @type {HTMLElement | null} */ (target.closest("[data-action]"));
+      const li = /** @type {HTMLElement | null} */ (target.closest("li"));
+      if (!b || !li || !view) return;
+      const action = b.dataset.action;
+      if (action === "older") return deps.onAction({ type: "older" });
+      if (li.dataset.clientId && (action === "retry" || action === "discard"))
+        return deps.onAction({ type: action, clientId: li.dataset.clientId });
+      if (view.kind !== "room" || li.dataset.seq === undefined) return;
+      const message = view.msgs.get(Number(li.dataset.seq));
+      if (!message) return;
+      const me = deps.me().id;
+      if (action === "quote") deps.onAction({ type: "quote", seq: Number(b.dataset.replySeq) });
+      else if (action === "reply" || action === "edit") deps.onAction({ type: action, message });
+      else if (action === "delete") {
+        // Two presses: a stray click never deletes.
+        if (!b.dataset.confirm) {
+          b.dataset.confirm = "1";
+          b.textContent = "Confirm delete";
+          setTimeout(() => {
+            delete b.dataset.confirm;
+            b.textContent = "Delete";
+          }, 4000);
+          return;
+        }
+        deps.onAction({ type: "delete", message });
+      } else if (action === "react") {
+        view.pickerSeq = view.pickerSeq === message.seq ? null : message.seq;
+        render(view);
+        const first = list.querySelector(`li[data-seq="${message.seq}"] .picker button`);
+        if (first instanceof HTMLElement) first.focus();
+      } else if (action === "pick" || action === "toggle") {
+        const emoji = /** @type {string} */ (b.dataset.emoji);
+        const mine = (message.reactions ?? []).some((r) => r.emoji === emoji && r.users.includes(me));
+        if (action === "pick") view.pickerSeq = null;
+        deps.onAction({ type: "react", message, emoji, on: !mine });
+      }
+    });
+    list.addEventListener("scroll", () => deps.onScroll(), { passive: true });
+
+    return {
+      render,
+      lastVisibleSeq,
+      scrollToSeq,
+      get view() {
+        return view;
+      },
+    };
+  }
+
+  return { create, EMOJI };
+})();

@@ -1,0 +1,130 @@
+// @ts-check
+// Chat page, the sidebar (#sidebar): the user's rooms with unread badges and a
+// Leave button each, direct-message conversations with unread marks, and the
+// current room's members (a member opens a DM). On a phone it slides in from
+// behind #sidebar-toggle.
+//
+// DOM: #rooms > li[data-room] (button.room-link[aria-current] with .badge, button.leave)
+//      #dms > li[data-user] (button.dm-link with .badge)
+//      #members > li.member[data-user][data-role=owner|moderator|member][data-self?]
+//        (button.member-link or span.member-name, then span.member-tools: empty, for static/chat-moderation.js)
+/* exported ChatSidebar */
+/* global ChatDom */
+const ChatSidebar = (() => {
+  "use strict";
+  /** @typedef {"owner" | "moderator" | "member"} Role */
+
+  const { $, el, button, nameNodes, label } = ChatDom;
+
+  /** @param {number} n */
+  function badge(n) {
+    const b = el("span", "badge", n > 99 ? "99+" : String(n));
+    b.setAttribute("aria-hidden", "true");
+    b.hidden = n === 0;
+    return b;
+  }
+
+  /**
+   * @param {{
+   *   me: () => User;
+   *   onOpenRoom: (room: string) => void;
+   *   onLeave: (room: string) => void;
+   *   onOpenDm: (user: User) => void;
+   * }} deps
+   */
+  function create(deps) {
+    const sidebar = $("sidebar");
+    const toggle = /** @type {HTMLButtonElement} */ ($("sidebar-toggle"));
+    const narrow = window.matchMedia("(max-width: 760px)");
+
+    /** @param {boolean} open */
+    function setOpen(open) {
+      sidebar.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = open ? "Close" : "Rooms";
+    }
+    toggle.addEventListener("click", () => {
+      const open = !sidebar.classList.contains("open");
+      setOpen(open);
+      if (open) /** @type {HTMLElement | null} */ (sidebar.querySelector("button, input"))?.focus();
+    });
+    sidebar.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && narrow.matches && sidebar.classList.contains("open")) {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+    /** On a phone, picking something in the sidebar shows it: the sidebar closes. */
+    const picked = () => narrow.matches && setOpen(false);
+    setOpen(false);
+
+    /** @param {{ room: string; unread: number; active: boolean }[]} rooms */
+    function renderRooms(rooms) {
+      $("rooms").replaceChildren(
+        ...rooms.map((r) => {
+          const li = el("li", r.active ? "active" : "");
+          li.dataset.room = r.room;
+          const open = button("", `#${r.room}${r.unread ? `, ${r.unread} unread` : ""}`, "room-link");
+          open.append(el("span", "room-name", `#${r.room}`), badge(r.unread));
+          if (r.active) open.setAttribute("aria-current", "page");
+          open.addEventListener("click", () => (deps.onOpenRoom(r.room), picked()));
+          const leave = button("Leave", `Leave #${r.room}`, "leave");
+          leave.addEventListener("click", () => deps.onLeave(r.room));
+          li.append(open, leave);
+          return li;
+        }),
+      );
+    }
+
+    /** @param {{ user: User; unread: number; active: boolean }[]} dms */
+    function renderDms(dms) {
+      $("dms").replaceChildren(
+        ...dms.map((d) => {
+          const li = el("li", d.active ? "active" : "");
+          li.dataset.user = d.user.id;
+          const open = button("", `Direct messages with ${label(d.user)}${d.unread ? `, ${d.unread} unread` : ""}`, "dm-link");
+          open.append(...nameNodes(d.user, "dm-name"), badge(d.unread));
+          if (d.active) open.setAttribute("aria-current", "page");
+          open.addEventListener("click", () => (deps.onOpenDm(d.user), picked()));
+          li.appendChild(open);
+          return li;
+        }),
+      );
+      $("dms-empty").hidden = dms.length > 0;
+    }
+
+    /**
+     * @param {User[]} members
+     * @param {(user: User) => Role} roleOf
+     * @returns {HTMLElement[]} the list items, in order (for the moderation hook)
+     */
+    function renderMembers(members, roleOf) {
+      const me = deps.me().id;
+      const items = members.map((u) => {
+        const li = el("li", "member");
+        li.dataset.user = u.id;
+        li.dataset.role = roleOf(u);
+        if (u.id === me) {
+          li.dataset.self = "";
+          const name = el("span", "member-name");
+          name.append(...nameNodes(u, "member-label"), el("span", "you", " (you)"));
+          li.appendChild(name);
+        } else {
+          const open = button("", `Send a direct message to ${label(u)}`, "member-link");
+          open.append(...nameNodes(u, "member-label"));
+          open.addEventListener("click", () => (deps.onOpenDm(u), picked()));
+          li.appendChild(open);
+        }
+        if (li.dataset.role !== "member") li.appendChild(el("span", "role", li.dataset.role));
+        li.appendChild(el("span", "member-tools"));
+        return li;
+      });
+      $("members").replaceChildren(...items);
+      return items;
+    }
+
+    return { renderRooms, renderDms, renderMembers, setOpen };
+  }
+
+  return { create };
+})();
