@@ -13,7 +13,7 @@ import { EmptyData, GameDeltaModel, GameJoinDataModel, GameOverModel, GameSummar
 const Axis = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
 
 /**
- * `game:list`: the games on this node. Addition: `limit` (1–1000) caps the
+ * `game:list`: the games on this node; with PARLOR_REDIS_URL, every node's. Addition: `limit` (1–1000) caps the
  * reply, which never holds more than PARLOR_MAX_LIST (default 100); `hasMore`
  * says some were left out.
  */
@@ -85,7 +85,8 @@ models.add(ReplayInfoModel, {
 export const gameContract = namespaceContract({
   client: {
     "game:list": clientEvent({
-      summary: "The games on this node, oldest first; at most limit (and PARLOR_MAX_LIST, default 100), hasMore when some were left out.",
+      summary:
+        "The games, oldest first (on a cluster, every node's); at most limit (and PARLOR_MAX_LIST, default 100), hasMore when some were left out.",
       payload: GameList,
       ack: z.object({ games: z.array(GameSummaryModel), hasMore: z.boolean() }),
     }),
@@ -143,12 +144,29 @@ export const gameContract = namespaceContract({
       summary: "At 20 Hz, to each seated connection: only what changed since the previous tick.",
       payload: GameDeltaModel,
     }),
-    "game:over": serverEvent({ summary: "A player reached the winning score; a new round starts after 3 s.", payload: GameOverModel }),
+    "game:over": serverEvent({
+      summary:
+        'A player reached the winning score; a new round starts after 3 s. With reason (addition) the game ended otherwise and is gone: "node_stopped" (the node running it shut down) or "node_lost" (it stopped answering); winner is then the leading player.',
+      payload: GameOverModel,
+    }),
     "system:shutdown": systemShutdown,
     "auth:expired": authExpired,
   },
 });
 export type GameContract = typeof gameContract;
+
+/**
+ * `game:over.reason` (addition, cluster only): why a game ended without a
+ * win. The game is gone afterwards (no next round); `winner` is the leading
+ * player when it ended.
+ */
+export const GAME_OVER_REASONS = {
+  /** The node running the game shut down gracefully (SIGTERM). */
+  nodeStopped: "node_stopped",
+  /** The node running the game stopped beating (killed, partitioned): told by the player's own node within about the TTL. */
+  nodeLost: "node_lost",
+} as const;
+export type GameOverReason = (typeof GAME_OVER_REASONS)[keyof typeof GAME_OVER_REASONS];
 
 /** Events a `/game` client sends (Socket.IO's map, derived from the contract). */
 export type GameClientToServerEvents = ClientEvents<GameContract>;

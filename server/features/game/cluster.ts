@@ -21,7 +21,15 @@
 import { AppError } from "../../errors";
 import type { GameBus, BusRequest } from "../../cluster/game-bus";
 import type { GameEntry, GameRegistry } from "../../cluster/game-registry";
-import type { Direction, GameCreateInput, GameJoinData, GameSummary, User } from "../../protocol";
+import {
+  GAME_OVER_REASONS,
+  type Direction,
+  type GameCreateInput,
+  type GameJoinData,
+  type GameOverReason,
+  type GameSummary,
+  type User,
+} from "../../protocol";
 import { standing, type GameManager, type GameSpectateData } from "./manager";
 import type { GameRoom, SeatOptions } from "./room";
 import { spectatorGroup, type ClusterTransport, type GameConnection } from "./transport";
@@ -82,7 +90,7 @@ export class GameCluster {
    * node (`game:over { reason }`), and leaves the registry now; the nodes that
    * had sockets in them forget those seats.
    */
-  async stop(reason = "node_stopped"): Promise<void> {
+  async stop(reason: GameOverReason = GAME_OVER_REASONS.nodeStopped): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
@@ -347,7 +355,7 @@ export class GameCluster {
         if (last?.leader) {
           this.init.transport
             .toConnection(c.id)
-            ?.emit("game:over", { winner: last.leader, scores: last.scores ?? {}, reason: "node_lost" });
+            ?.emit("game:over", { winner: last.leader, scores: last.scores ?? {}, reason: GAME_OVER_REASONS.nodeLost });
         }
       }
     });

@@ -15,6 +15,11 @@ export async function gameContractChecks() {
     void [x, status];
   }
   game.emit("game:input", { seq: 1, dir: { x: -1, y: 1 } });
+  game.on("game:over", (over) => {
+    // Optional: only a game that ended without a win (its node stopped or was lost) has one.
+    const reason: string | undefined = over.reason;
+    void reason;
+  });
   game.on("game:delta", (d) => {
     const ack: number = d.ackSeq;
     const moved: number | undefined = d.moved?.[0].vx;
@@ -31,6 +36,8 @@ export async function gameContractChecks() {
   game.emit("game:join", {}, () => {});
   // @ts-expect-error no such event in the contract
   game.emit("game:teleport", { x: 1 });
+  // @ts-expect-error game:over.reason is optional: it may be undefined
+  game.on("game:over", (over) => void (over.reason satisfies string));
   // @ts-expect-error game:over carries a winner Player, not an id
   game.on("game:over", (p: { winner: string }) => void p);
 }
