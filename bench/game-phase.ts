@@ -1,17 +1,19 @@
 /**
  * One measured run of bench:game: a fresh Parlor in its own process
- * (bench/game-server.ts), `games × players` bots and `spectators` watchers per
- * game from this process (real socket.io-client sockets), one window of
- * `seconds`. Returns the server's tick times and CPU, what the clients
- * received, and the deltas delivered, so runs with and without spectators can
- * be compared per delivery.
+ * (bench/game-server.ts), `games × players` bots from this process and
+ * `spectators` watchers per game from load workers
+ * (bench/workers/game-spectators.ts), all real socket.io-client sockets, one
+ * window of `seconds`. Returns the server's tick times and CPU, what the
+ * clients received, and the deltas delivered, so runs with and without
+ * spectators can be compared per delivery.
  */
 import { fork } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { runBots, summarize, type BotReport, type ClientRates } from "../client/bots";
+import { runBots, summarize, type ClientRates } from "../client/bots";
 import type { ServerStats } from "./game-server";
+import { startWorker, type Worker } from "./lib/worker";
 
 export interface PhaseOptions {
   games: number;
@@ -19,6 +21,10 @@ export interface PhaseOptions {
   /** Spectators per game (0: the players-only run). */
   spectators: number;
   seconds: number;
+  /** Load processes the spectators are spread over (one process holding 2,900 clients reads its deltas seconds late). */
+  spectatorProcs: number;
+  /** Niceness of the spectator processes: the load should not take the server's CPU on a 2-core machine. */
+  spectatorNice: number;
   /** Write a V8 CPU profile of the server into this folder (`--cpu-prof`). */
   profDir?: string;
 }
@@ -49,10 +55,36 @@ export interface PhaseResult {
   loadCpuPercent: number;
   /** This process's event-loop delay p99 in the window, ms: high means the clients read their deltas late. */
   loadLoopDelayP99Ms: number;
-  /** Every client, players and spectators (the exact / extrapolated split is of both). */
+  /** The players (bots), with the exact / extrapolated split. */
   clients: ReturnType<typeof summarize>;
   players: ClientRates & { deliveries: number };
-  spectators?: ClientRates & { deliveries: number };
+  spectators?: SpectatorResult;
+}
+
+/** What the spectator workers counted: the deltas of the server's measured ticks, read however late. */
+export interface SpectatorResult {
+  clients: number;
+  deliveries: number;
+  deltasPerSec: number;
+  deltaBytesPerSec: number;
+  /** Gone before the end (none expected). */
+  disconnected: number;
+  /** Still short of the window's last tick when the drain gave up. */
+  stillBehind: number;
+  /** How long after the window the slowest spectator read its last delta of it, ms. */
+  drainMs: number;
+  /** The busiest spectator process, % of a core. */
+  cpuPercent: number;
+}
+
+interface Collected {
+  spectators: number;
+  disconnected: number;
+  stillBehind: number;
+  drainMs: number;
+  deliveries: number;
+  bytes: number;
+  cpuPercent: number;
 }
 
 /** The peak RSS of process `pid` in MB, where /proc tells it. */
@@ -70,12 +102,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** The rates of the players or the spectators of a report (undefined when there are none). */
-function part(report: BotReport, spectators: boolean) {
-  const clients = report.clients.filter((c) => (c.spectator === true) === spectators);
-  if (!clients.length) return undefined;
-  const rates = summarize({ ...report, clients });
-  return { ...rates, deliveries: clients.reduce((s, c) => s + c.deltas, 0) };
+function spectatorResult(parts: Collected[], seconds: number): SpectatorResult | undefined {
+  const sum = (f: (c: Collected) => number) => parts.reduce((s, c) => s + f(c), 0);
+  const clients = sum((c) => c.spectators);
+  if (!clients) return undefined;
+  return {
+    clients,
+    deliveries: sum((c) => c.deliveries),
+    deltasPerSec: sum((c) => c.deliveries) / clients / seconds,
+    deltaBytesPerSec: sum((c) => c.bytes) / clients / seconds,
+    disconnected: sum((c) => c.disconnected),
+    stillBehind: sum((c) => c.stillBehind),
+    drainMs: Math.max(...parts.map((c) => c.drainMs)),
+    cpuPercent: Math.max(...parts.map((c) => c.cpuPercent)),
+  };
 }
 
 /**
@@ -92,6 +132,7 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
     // Every client connects from 127.0.0.1: lift the per-address connection cap (200), as fanout does.
     env: { ...process.env, PARLOR_MAX_CONNECTIONS_PER_ADDRESS: "1000000" },
   });
+  const workers: Worker[] = opts.spectators > 0 ? Array.from({ length: opts.spectatorProcs }, () => startWorker("game-spectators")) : [];
   const nextMessage = <T>(type: string) =>
     new Promise<T>((resolve, reject) => {
       const onMessage = (msg: { type?: string }) => {
@@ -104,37 +145,48 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
     });
 
   try {
-    const { port } = await nextMessage<{ port: number }>("ready");
-    let stats: Promise<ServerStats> | undefined;
+    const { port, secret } = await nextMessage<{ port: number; secret: string }>("ready");
+    const url = `http://127.0.0.1:${port}`;
+    let stats: ServerStats | undefined;
+    let collected: Collected[] = [];
     let loadCpu = process.cpuUsage();
     let loadStarted = 0;
     let loadCpuPercent = 0;
     const loadDelay = monitorEventLoopDelay({ resolution: 10 });
     const report = await runBots({
-      url: `http://127.0.0.1:${port}`,
+      url,
       games: opts.games,
       players: opts.players,
-      spectators: opts.spectators,
       seconds: opts.seconds,
-      onReady: () => {
+      onReady: async () => {
+        await Promise.all(
+          workers.map((w, part) =>
+            w.call("spectate", { url, secret, perGame: opts.spectators, part, parts: workers.length, nice: opts.spectatorNice }, 300_000),
+          ),
+        );
+        await Promise.all(workers.map((w) => w.call("start")));
         server.send("start");
         loadCpu = process.cpuUsage();
         loadStarted = performance.now();
         loadDelay.enable();
       },
-      onWindowEnd: () => {
+      onWindowEnd: async () => {
         const used = process.cpuUsage(loadCpu);
         loadCpuPercent = ((used.user + used.system) / 1000 / (performance.now() - loadStarted)) * 100;
         loadDelay.disable();
-        stats = nextMessage<ServerStats>("stats");
+        // The bots leave once this resolves: the server must have stopped measuring first.
+        const stopped = nextMessage<ServerStats>("stats");
         server.send("stop");
+        stats = await stopped;
+        const { startTicks, stopTicks } = stats;
+        collected = await Promise.all(workers.map((w) => w.call<Collected>("collect", { startTicks, stopTicks })));
       },
     });
-    const s = (await stats)!;
+    const s = stats!;
     const rss = peakRssMb(server.pid);
     const sorted = [...s.tickMs].sort((a, b) => a - b);
-    const players = part(report, false)!;
-    const spectators = part(report, true);
+    const players = { ...summarize(report), deliveries: report.clients.reduce((n, c) => n + c.deltas, 0) };
+    const spectators = spectatorResult(collected, s.seconds);
     const deliveries = players.deliveries + (spectators?.deliveries ?? 0);
     const cpuMs = (s.cpuPercent / 100) * s.seconds * 1000;
     return {
@@ -162,6 +214,7 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
       spectators,
     };
   } finally {
+    await Promise.all(workers.map((w) => w.stop()));
     if (server.connected) server.send("exit");
     await new Promise((resolve) => {
       if (server.exitCode !== null) return resolve(undefined);

@@ -2,7 +2,7 @@
  * The benchmark's server process: a real Parlor (temp SQLite, silent logs)
  * on an ephemeral port, measuring itself while the bots play from another
  * process (so the two never share an event loop). Driven over IPC:
- *   -> { type: "ready", port }      once listening
+ *   -> { type: "ready", port, secret }  once listening (load workers mint their tokens with the secret)
  *   <- "start"                       measured window begins
  *   <- "stop"   -> { type: "stats", ... }
  *   <- "exit"                        close and exit
@@ -25,6 +25,9 @@ export interface ServerStats {
   /** CPU time over wall time, % of one core. */
   cpuPercent: number;
   eventLoopDelayP99Ms: number;
+  /** Each game's tick as the window began and as it ended: the ticks measured are after the one and up to the other. */
+  startTicks: Record<string, number>;
+  stopTicks: Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
   let unobserve: (() => void) | undefined;
   let cpu = process.cpuUsage();
   let startedAt = 0;
+  let startTicks: Record<string, number> = {};
+  const ticksNow = () => Object.fromEntries(parlor.games.all().map((room) => [room.id, room.world.tick]));
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   const shutdown = async () => {
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
       loopDelay.enable();
       cpu = process.cpuUsage();
       startedAt = performance.now();
+      startTicks = ticksNow();
     } else if (msg === "stop") {
       const used = process.cpuUsage(cpu);
       const seconds = (performance.now() - startedAt) / 1000;
@@ -78,6 +84,8 @@ async function main(): Promise<void> {
         tickMs,
         cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100,
         eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        startTicks,
+        stopTicks: ticksNow(),
       };
       process.send!(stats);
     } else if (msg === "exit") {
@@ -85,7 +93,7 @@ async function main(): Promise<void> {
     }
   });
   process.on("disconnect", () => void shutdown());
-  process.send({ type: "ready", port });
+  process.send({ type: "ready", port, secret: config.secret });
 }
 
 main().catch((err) => {

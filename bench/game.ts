@@ -1,8 +1,10 @@
 /**
  * `npm run bench:game`: 50 games × 8 bots for 20 s, then the same games with
  * 50 spectators each (issue 17), each run against a fresh Parlor in its own
- * process (bench/game-server.ts) with the clients — real socket.io-client
- * sockets — in this one. Prints, per run, tick duration p50/p99, server CPU,
+ * process (bench/game-server.ts). All clients are real socket.io-client
+ * sockets: the bots in this process, the spectators in load workers
+ * (bench/workers/game-spectators.ts, niced, counting the deltas of the
+ * server's measured ticks however late they read them). Prints, per run, tick duration p50/p99, server CPU,
  * the deltas delivered to clients and the server CPU per delivered delta,
  * and per client the bytes/s of deltas next to what a full `game:state` every
  * tick would cost (the baseline, measured in the same run on the same world).
@@ -14,7 +16,8 @@
  * server CPU per delivered delta with spectators ≤ 1.2× the players-only run's.
  * Writes bench/results/game.json.
  *
- *   npm run bench:game -- [--games 50] [--players 8] [--spectators 50] [--seconds 20] [--rounds 1] [--cpu-prof]
+ *   npm run bench:game -- [--games 50] [--players 8] [--spectators 50] [--seconds 20] [--rounds 1]
+ *                         [--spectator-procs 2] [--spectator-nice 10] [--cpu-prof]
  *
  * `--rounds N` repeats the pair, alternating which run goes first, and
  * compares medians (the host's other load falls on both alike). `--cpu-prof`
@@ -33,7 +36,16 @@ const GOAL_TICK_P99_MS = 5;
 const GOAL_DELTA_RATIO = 0.25;
 const GOAL_SPECTATOR_CPU_RATIO = 1.2;
 
-const opts = benchArgs({ games: 50, players: 8, spectators: 50, seconds: 20, rounds: 1, "cpu-prof": false });
+const opts = benchArgs({
+  games: 50,
+  players: 8,
+  spectators: 50,
+  seconds: 20,
+  rounds: 1,
+  "spectator-procs": 2,
+  "spectator-nice": 10,
+  "cpu-prof": false,
+});
 const profDir = (run: number, label: string) => path.join(RESULTS_DIR, `game-prof-${run}-${label}`);
 const labelOf = (r: PhaseResult) => (r.spectatorsPerGame ? `+${r.spectatorsPerGame} spectators/game` : "players only");
 
@@ -56,7 +68,11 @@ function column(r: PhaseResult): string[] {
     `${fmt(r.loadCpuPercent)} %`,
     fmt(r.loadLoopDelayP99Ms, 2),
     fmt(r.players.deltasPerSec.mean, 1),
-    fmt(r.spectators?.deltasPerSec.mean, 1),
+    fmt(r.spectators?.deltasPerSec, 1),
+    fmt(r.spectators?.deltaBytesPerSec),
+    fmt(r.spectators?.drainMs),
+    r.spectators ? `${fmt(r.spectators.cpuPercent)} %` : "–",
+    r.spectators ? `${r.spectators.disconnected} / ${r.spectators.stillBehind}` : "–",
     fmt(r.clients.snapshotBytesPerSec.mean),
     fmt(r.clients.exact?.deltaBytesPerSec.mean),
     pct(r.clients.exact?.deltaToSnapshotRatio),
@@ -77,10 +93,14 @@ const ROW_LABELS = [
   "deltas delivered/s",
   "delivered / (ticks × clients)",
   "server CPU per delivery (µs)",
-  "load process CPU (of a core)",
-  "load process loop delay p99 (ms)",
+  "bots process CPU (of a core)",
+  "bots process loop delay p99 (ms)",
   "player: deltas/s per client",
   "spectator: deltas/s per client",
+  "spectator: delta bytes/s per client",
+  "spectators read the window by (ms after)",
+  "spectator process CPU (busiest)",
+  "spectators gone / still behind",
   "snapshot-every-tick bytes/s",
   "exact: delta bytes/s per client",
   "exact: deltas / snapshots",
@@ -114,10 +134,16 @@ async function main(): Promise<void> {
     const order = round % 2 === 0 ? [0, opts.spectators] : [opts.spectators, 0];
     for (const spectators of order) {
       const label = spectators ? "spectators" : "players";
-      const run = await runPhase({ ...opts, spectators, profDir: opts["cpu-prof"] ? profDir(round, label) : undefined });
+      const run = await runPhase({
+        ...opts,
+        spectators,
+        spectatorProcs: opts["spectator-procs"],
+        spectatorNice: opts["spectator-nice"],
+        profDir: opts["cpu-prof"] ? profDir(round, label) : undefined,
+      });
       runs.push(run);
       console.log(
-        `  ${labelOf(run)}: tick p99 ${fmt(run.server.tickP99Ms, 3)} ms, ${fmt(run.deliveries)} deltas delivered, server CPU ${fmt(run.server.cpuPercent)} % = ${fmt(run.serverCpuUsPerDelivery, 2)} µs per delivery, load CPU ${fmt(run.loadCpuPercent)} %`,
+        `  ${labelOf(run)}: tick p99 ${fmt(run.server.tickP99Ms, 3)} ms, ${fmt(run.deliveries)} deltas delivered, server CPU ${fmt(run.server.cpuPercent)} % = ${fmt(run.serverCpuUsPerDelivery, 2)} µs per delivery, bots CPU ${fmt(run.loadCpuPercent)} %${run.spectators ? `, busiest spectator process ${fmt(run.spectators.cpuPercent)} %` : ""}`,
       );
       if (opts["cpu-prof"])
         console.log(`\n${labelOf(run)}, server CPU profile (self time):\n${summarizeProfile(profDir(round, label), 25)}\n`);
