@@ -7,6 +7,11 @@
  * by step, so a neighbour's load on a shared machine falls on both alike.
  *
  *   npm run bench:cluster [-- --receivers 200 --step-ms 1500 --store sqlite]
+ *   npm run bench:cluster -- --split-only [--split-players 8 --split-seconds 15]
+ *
+ * Then the split game (bench/cluster-game.ts): one game whose players are on
+ * both nodes, half of them on the node that runs it; the owner's tick p99 and
+ * input → delta p99 of remote players against local ones, in the same game.
  *
  * Store: PostgreSQL when initdb/postgres are installed (what a cluster on
  * several machines uses), else one SQLite file; both setups use the same one.
@@ -16,8 +21,9 @@ import os from "node:os";
 import path from "node:path";
 import { startPostgres, type PostgresServer } from "../tests/cluster/support/postgres";
 import { startRedis, type RedisServer } from "../tests/cluster/support/redis";
+import { runSplitGame, type SplitGameResult } from "./cluster-game";
 import { benchArgs } from "./lib/args";
-import { machineInfo, ratio, writeResult } from "./lib/results";
+import { machineInfo, ratio, writeResult, type Ratio } from "./lib/results";
 import { startServer, type ServerProcess } from "./lib/server";
 import { Histogram, nowMs, type HistogramData } from "./lib/stats";
 import { fmt, printTable } from "./lib/table";
@@ -34,6 +40,9 @@ const opts = benchArgs({
   "max-p99": 500,
   "drain-ms": 2500,
   store: "",
+  "split-players": 8,
+  "split-seconds": 15,
+  "split-only": false,
 });
 const ROOM = "cluster-bench";
 const SECRET = "bench-cluster-secret-bench-cluster-secret";
@@ -166,6 +175,7 @@ async function main() {
   let redis: RedisServer | undefined;
   let pg: PostgresServer | undefined;
   const rigs: Rig[] = [];
+  let split: SplitGameResult | undefined;
   let store = opts.store;
   try {
     redis = await startRedis();
@@ -181,11 +191,13 @@ async function main() {
     const common = { PARLOR_SECRET: SECRET, PARLOR_RATE_PER_SEC: "1000000", PARLOR_RATE_BURST: "1000000" };
     const db = async (name: string): Promise<Record<string, string>> =>
       pg ? { DATABASE_URL: await pg.createDatabase(name) } : { PARLOR_DB: path.join(dataDir, `${name}.db`) };
-    console.log(
-      `cluster fanout: 1 room, ${opts.receivers} receivers, ${opts.senders} senders, store ${store}; ${opts["step-ms"]} ms steps from ${opts["start-rate"]} sends/s ×${opts.factor}`,
-    );
-    rigs.push(await setupRig("one node", { ...common, ...(await db("one")) }));
-    rigs.push(await setupRig("two nodes", { ...common, ...(await db("two")), PARLOR_REDIS_URL: redis.url }));
+    if (!opts["split-only"]) {
+      console.log(
+        `cluster fanout: 1 room, ${opts.receivers} receivers, ${opts.senders} senders, store ${store}; ${opts["step-ms"]} ms steps from ${opts["start-rate"]} sends/s ×${opts.factor}`,
+      );
+      rigs.push(await setupRig("one node", { ...common, ...(await db("one")) }));
+      rigs.push(await setupRig("two nodes", { ...common, ...(await db("two")), PARLOR_REDIS_URL: redis.url }));
+    }
 
     let active = [...rigs];
     for (let i = 0, rate = opts["start-rate"]; i < opts["max-steps"] && active.length > 0; i++, rate = Math.round(rate * opts.factor)) {
@@ -199,6 +211,18 @@ async function main() {
       }
       active = active.filter((rig) => !rig.steps[rig.steps.length - 1].behind);
     }
+    // The fanout's servers and load go first: the split game has the machine to itself (teardown again below is a no-op).
+    for (const rig of rigs) await teardown(rig);
+    console.log(
+      `\nsplit game: 1 game, ${opts["split-players"]} players on two nodes (half on the owner), ${opts["split-seconds"]} s, store ${store}`,
+    );
+    split = await runSplitGame({
+      redisUrl: redis.url,
+      secret: SECRET,
+      players: opts["split-players"],
+      seconds: opts["split-seconds"],
+      env: { ...common, ...(await db("split")) },
+    });
   } finally {
     for (const rig of rigs) await teardown(rig);
     await pg?.stop();
@@ -207,6 +231,25 @@ async function main() {
   }
 
   const best = (rig: Rig) => Math.max(0, ...rig.steps.filter((s) => !s.behind).map((s) => s.deliveredPerSec));
+  const ratios: Ratio[] = [];
+  if (rigs.length > 0) ratios.push(printFanout(rigs, best));
+  if (split) ratios.push(...printSplit(split));
+  const file = writeResult({
+    name: "cluster",
+    startedAt,
+    machine: machineInfo(),
+    params: { ...opts, store },
+    results: { fanout: rigs.map((rig) => ({ setup: rig.name, bestDeliveredPerSec: best(rig), steps: rig.steps })), splitGame: split },
+    ratios,
+    notes: [
+      "Both setups run on this one machine: the two nodes share its cores with Redis, the database and the load, so this measures the cost of the Redis hop, not added capacity.",
+      "Split game: input → delta includes waiting for the next tick (0–50 ms at 20 Hz) for local and remote players alike; the difference of the p99s is what the cluster adds.",
+    ],
+  });
+  console.log(`wrote ${file}`);
+}
+
+function printFanout(rigs: Rig[], best: (rig: Rig) => number): Ratio {
   console.log("");
   printTable(
     ["setup", "sends/s", "delivered/s", "p50 ms", "p99 ms", "server cpu", "kept up"],
@@ -227,18 +270,47 @@ async function main() {
   console.log(
     `\nbest sustained: two nodes ${fmt(two)} delivered/s, one node ${fmt(one)} delivered/s → ${fmt(r.ratio, 2)}× (goal ${r.goal}: ${r.pass ? "met" : "NOT met"})`,
   );
-  const file = writeResult({
-    name: "cluster",
-    startedAt,
-    machine: machineInfo(),
-    params: { ...opts, store },
-    results: rigs.map((rig) => ({ setup: rig.name, bestDeliveredPerSec: best(rig), steps: rig.steps })),
-    ratios: [r],
-    notes: [
-      "Both setups run on this one machine: the two nodes share its cores with Redis, the database and the load, so this measures the cost of the Redis hop, not added capacity.",
+  return r;
+}
+
+/** The split game's table; its two goals as ratios (the summary of bench/run.ts reads them). */
+function printSplit(s: SplitGameResult): Ratio[] {
+  console.log("");
+  printTable(
+    ["split game", "players", "samples", "p50 ms", "p99 ms", "goal"],
+    [
+      [
+        "owner tick",
+        fmt(s.players.local + s.players.remote),
+        fmt(s.ownerTicks),
+        fmt(s.ownerTickP50, 2),
+        fmt(s.ownerTickP99, 2),
+        `< 5 ms ${s.ownerTickP99 < 5 ? "✓" : "✗"}`,
+      ],
+      ["input → delta, local", fmt(s.players.local), fmt(s.local.samples), fmt(s.local.p50, 1), fmt(s.local.p99, 1), ""],
+      ["input → delta, remote", fmt(s.players.remote), fmt(s.remote.samples), fmt(s.remote.p50, 1), fmt(s.remote.p99, 1), ""],
+      ["remote − local", "", "", fmt(s.remote.p50 - s.local.p50, 1), fmt(s.extraP99, 1), `≤ +5 ms ${s.extraP99 <= 5 ? "✓" : "✗"}`],
     ],
-  });
-  console.log(`wrote ${file}`);
+  );
+  console.log(`owner cpu ${fmt(s.ownerCpuPct)}% of a core over ${fmt(s.seconds, 1)} s`);
+  return [
+    {
+      metric: "split game: owner tick p99 (ms) vs the 5 ms goal",
+      parlor: s.ownerTickP99,
+      baseline: 5,
+      ratio: s.ownerTickP99 / 5,
+      goal: "< 5 ms",
+      pass: s.ownerTickP99 < 5,
+    },
+    {
+      metric: "split game: input → delta p99 (ms), remote vs local players",
+      parlor: s.remote.p99,
+      baseline: s.local.p99,
+      ratio: s.remote.p99 / s.local.p99,
+      goal: "≤ +5 ms",
+      pass: s.extraP99 <= 5,
+    },
+  ];
 }
 
 main().catch((err) => {
