@@ -44,6 +44,11 @@ export interface PhaseResult {
     eventLoopDelayP99Ms: number;
     /** Peak resident memory of the server process (Linux: VmHWM), MB. */
     peakRssMb?: number;
+    /**
+     * Time the server's main thread spent runnable but waiting for a CPU, % of the window (Linux
+     * schedstat): the neighbours' share of the tick times on a busy host.
+     */
+    runQueueWaitPercent?: number;
   };
   /** `game:delta`s the clients received and applied in the window, players and spectators. */
   deliveries: number;
@@ -92,6 +97,16 @@ function peakRssMb(pid: number | undefined): number | undefined {
   try {
     const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
     return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The main thread's [ns on a CPU, ns waiting for one] (Linux /proc/<pid>/schedstat). */
+function schedStat(pid: number | undefined): [number, number] | undefined {
+  try {
+    const [run, wait] = fs.readFileSync(`/proc/${pid}/schedstat`, "utf8").trim().split(/\s+/).map(Number);
+    return Number.isFinite(run) && Number.isFinite(wait) ? [run, wait] : undefined;
   } catch {
     return undefined;
   }
@@ -152,6 +167,8 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
     let loadCpu = process.cpuUsage();
     let loadStarted = 0;
     let loadCpuPercent = 0;
+    let sched0: [number, number] | undefined;
+    let runQueueWaitPercent: number | undefined;
     const loadDelay = monitorEventLoopDelay({ resolution: 10 });
     const report = await runBots({
       url,
@@ -166,6 +183,7 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
         );
         await Promise.all(workers.map((w) => w.call("start")));
         server.send("start");
+        sched0 = schedStat(server.pid);
         loadCpu = process.cpuUsage();
         loadStarted = performance.now();
         loadDelay.enable();
@@ -178,6 +196,8 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
         const stopped = nextMessage<ServerStats>("stats");
         server.send("stop");
         stats = await stopped;
+        const sched1 = schedStat(server.pid);
+        if (sched0 && sched1) runQueueWaitPercent = ((sched1[1] - sched0[1]) / 1e6 / (stats.seconds * 1000)) * 100;
         const { startTicks, stopTicks } = stats;
         collected = await Promise.all(workers.map((w) => w.call<Collected>("collect", { startTicks, stopTicks })));
       },
@@ -203,6 +223,7 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
         cpuMs,
         eventLoopDelayP99Ms: s.eventLoopDelayP99Ms,
         peakRssMb: rss,
+        runQueueWaitPercent,
       },
       deliveries,
       deliveredPerClientTick: deliveries / Math.max(1, s.ticks * (opts.players + opts.spectators)),

@@ -59,6 +59,7 @@ function column(r: PhaseResult): string[] {
     fmt(r.server.tickP99Ms, 3),
     fmt(r.server.tickMaxMs, 3),
     `${fmt(r.server.cpuPercent, 1)} %`,
+    r.server.runQueueWaitPercent === undefined ? "–" : `${fmt(r.server.runQueueWaitPercent, 1)} %`,
     fmt(r.server.eventLoopDelayP99Ms, 2),
     fmt(r.server.peakRssMb),
     fmt(r.deliveries),
@@ -87,6 +88,7 @@ const ROW_LABELS = [
   "tick p99 (ms)",
   "tick max (ms)",
   "server CPU (of a core)",
+  "server waiting for a CPU (of the window)",
   "event loop delay p99 (ms)",
   "server peak RSS (MB)",
   "deltas delivered",
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
       });
       runs.push(run);
       console.log(
-        `  ${labelOf(run)}: tick p99 ${fmt(run.server.tickP99Ms, 3)} ms, ${fmt(run.deliveries)} deltas delivered, server CPU ${fmt(run.server.cpuPercent)} % = ${fmt(run.serverCpuUsPerDelivery, 2)} µs per delivery, bots CPU ${fmt(run.loadCpuPercent)} %${run.spectators ? `, busiest spectator process ${fmt(run.spectators.cpuPercent)} %` : ""}`,
+        `  ${labelOf(run)}: tick p99 ${fmt(run.server.tickP99Ms, 3)} ms, ${fmt(run.deliveries)} deltas delivered, server CPU ${fmt(run.server.cpuPercent)} % (waiting for a CPU ${fmt(run.server.runQueueWaitPercent)} %) = ${fmt(run.serverCpuUsPerDelivery, 2)} µs per delivery, bots CPU ${fmt(run.loadCpuPercent)} %${run.spectators ? `, busiest spectator process ${fmt(run.spectators.cpuPercent)} %` : ""}`,
       );
       if (opts["cpu-prof"])
         console.log(`\n${labelOf(run)}, server CPU profile (self time):\n${summarizeProfile(profDir(round, label), 25)}\n`);
