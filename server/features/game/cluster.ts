@@ -48,10 +48,19 @@ type JoinArgs = { gameId: string; socketId: string; user: User; extrapolate?: bo
 type SpectateArgs = { gameId: string; socketId: string; extrapolate?: boolean };
 type InputArgs = { socketId: string; seq: number; dir: Direction };
 
+/** Owner side: another node's socket in one of this node's games. */
+interface Proxy {
+  connection: GameConnection;
+  /** The node holding the socket. */
+  node: string;
+  /** The game it was last seated or watching in. */
+  gameId: string;
+}
+
 export class GameCluster {
   private readonly games: GameManager;
   /** Owner side: stand-ins for other nodes' sockets in this node's games, by socket id. */
-  private readonly proxies = new Map<string, { connection: GameConnection; node: string }>();
+  private readonly proxies = new Map<string, Proxy>();
   /** This node's connections in other nodes' games, and the last entry seen of each such game. */
   private readonly away = new Set<GameConnection>();
   private readonly lastSeen = new Map<string, GameEntry>();
@@ -70,6 +79,10 @@ export class GameCluster {
       disposed: (room) => {
         this.createdAt.delete(room.id);
         this.init.registry.remove([room.id]).catch((err: unknown) => this.init.onError?.(err));
+        // The nodes whose sockets were in it forget it quietly (an entry that vanishes unannounced means its node died).
+        if (this.stopped) return;
+        const nodes = new Set([...this.proxies.values()].filter((p) => p.gameId === room.id).map((p) => p.node));
+        for (const node of nodes) this.init.bus.send(node, "ended", { gameIds: [room.id] });
         this.sweepProxies();
       },
     });
@@ -77,6 +90,9 @@ export class GameCluster {
 
   /** Listens on the bus and starts the heartbeat (every TTL/3, so one late timer does not expire a live game). */
   async start(): Promise<void> {
+    // Entries under this node's id now are a previous run's (a restart that kept its id): their games are gone.
+    const leftovers = (await this.init.registry.list()).filter((e) => e.node === this.init.nodeId);
+    await this.init.registry.remove(leftovers.map((e) => e.summary.id));
     await this.init.bus.start();
     this.timer = setInterval(
       () => this.beat().catch((err: unknown) => this.init.onError?.(err)),
@@ -229,13 +245,17 @@ export class GameCluster {
       }
       case "join": {
         const { gameId, socketId, user, extrapolate } = args as JoinArgs;
-        const data = this.games.join(gameId, user, this.proxyFor(socketId, from), { extrapolate });
+        const proxy = this.proxyFor(socketId, from);
+        const data = this.games.join(gameId, user, proxy.connection, { extrapolate });
+        proxy.gameId = gameId;
         await this.publish(this.games.get(gameId));
         return data;
       }
       case "spectate": {
         const { gameId, socketId, extrapolate } = args as SpectateArgs;
-        const data = this.games.spectate(gameId, this.proxyFor(socketId, from), { extrapolate });
+        const proxy = this.proxyFor(socketId, from);
+        const data = this.games.spectate(gameId, proxy.connection, { extrapolate });
+        proxy.gameId = gameId;
         await this.publish(this.games.get(gameId));
         return data;
       }
@@ -261,14 +281,15 @@ export class GameCluster {
     }
   }
 
-  private proxyFor(socketId: string, node: string): GameConnection {
+  /** The stand-in for `socketId` (a new one reaches nothing until the room seats it; a refused one is swept). */
+  private proxyFor(socketId: string, node: string): Proxy {
     let proxy = this.proxies.get(socketId);
     if (!proxy) {
-      proxy = { connection: { id: socketId }, node };
+      proxy = { connection: { id: socketId }, node, gameId: "" };
       this.proxies.set(socketId, proxy);
       this.init.transport.addRemote(socketId);
     }
-    return proxy.connection;
+    return proxy;
   }
 
   private dropProxy(socketId: string): void {
