@@ -139,11 +139,9 @@ const ChatConversation = (() => {
         q.type = "button";
         q.dataset.action = "quote";
         q.dataset.replySeq = String(m.replyTo.seq);
-        q.setAttribute(
-          "aria-label",
-          `In reply to ${m.replyTo.user.name}: ${m.replyTo.deleted ? "deleted message" : m.replyTo.text} (show it)`,
-        );
+        q.title = "Show the message this replies to";
         q.append(
+          el("span", "visually-hidden", "In reply to "),
           ...nameNodes(m.replyTo.user, "quote-author"),
           el("span", "quote-text", m.replyTo.deleted ? "message deleted" : m.replyTo.text),
         );

@@ -16,6 +16,15 @@ const ChatSidebar = (() => {
 
   const { $, el, button, nameNodes, label } = ChatDom;
 
+  /**
+   * The unread count: a badge for the eye, words for a screen reader (the button's name is its content).
+   * @param {number} n
+   */
+  function unreadNodes(n) {
+    const words = el("span", "visually-hidden", n ? `, ${n} unread` : "");
+    return [words, badge(n)];
+  }
+
   /** @param {number} n */
   function badge(n) {
     const b = el("span", "badge", n > 99 ? "99+" : String(n));
@@ -41,7 +50,6 @@ const ChatSidebar = (() => {
     function setOpen(open) {
       sidebar.classList.toggle("open", open);
       toggle.setAttribute("aria-expanded", String(open));
-      toggle.textContent = open ? "Close" : "Rooms";
     }
     toggle.addEventListener("click", () => {
       const open = !sidebar.classList.contains("open");
@@ -64,8 +72,8 @@ const ChatSidebar = (() => {
         ...rooms.map((r) => {
           const li = el("li", r.active ? "active" : "");
           li.dataset.room = r.room;
-          const open = button("", `#${r.room}${r.unread ? `, ${r.unread} unread` : ""}`, "room-link");
-          open.append(el("span", "room-name", `#${r.room}`), badge(r.unread));
+          const open = button("", undefined, "room-link");
+          open.append(el("span", "room-name", `#${r.room}`), ...unreadNodes(r.unread));
           if (r.active) open.setAttribute("aria-current", "page");
           open.addEventListener("click", () => (deps.onOpenRoom(r.room), picked()));
           const leave = button("Leave", `Leave #${r.room}`, "leave");
@@ -82,8 +90,9 @@ const ChatSidebar = (() => {
         ...dms.map((d) => {
           const li = el("li", d.active ? "active" : "");
           li.dataset.user = d.user.id;
-          const open = button("", `Direct messages with ${label(d.user)}${d.unread ? `, ${d.unread} unread` : ""}`, "dm-link");
-          open.append(...nameNodes(d.user, "dm-name"), badge(d.unread));
+          const open = button("", undefined, "dm-link");
+          open.title = `Direct messages with ${label(d.user)}`;
+          open.append(...nameNodes(d.user, "dm-name"), ...unreadNodes(d.unread));
           if (d.active) open.setAttribute("aria-current", "page");
           open.addEventListener("click", () => (deps.onOpenDm(d.user), picked()));
           li.appendChild(open);
@@ -110,8 +119,9 @@ const ChatSidebar = (() => {
           name.append(...nameNodes(u, "member-label"), el("span", "you", " (you)"));
           li.appendChild(name);
         } else {
-          const open = button("", `Send a direct message to ${label(u)}`, "member-link");
-          open.append(...nameNodes(u, "member-label"));
+          const open = button("", undefined, "member-link");
+          open.title = `Send a direct message to ${label(u)}`;
+          open.append(...nameNodes(u, "member-label"), el("span", "visually-hidden", ": direct message"));
           open.addEventListener("click", () => (deps.onOpenDm(u), picked()));
           li.appendChild(open);
         }
