@@ -96,6 +96,18 @@
     return b;
   }
 
+  /**
+   * A table cell that names its column: on a phone the rows are laid out as cards without the header row.
+   *
+   * @param {string} text
+   * @param {string} column
+   */
+  function cell(text, column) {
+    const td = el("td", "", text);
+    td.dataset.label = column;
+    return td;
+  }
+
   /** Game names by id, for the replay list's titles. */
   /** @type {Map<string, string>} */
   const gameNames = new Map();
@@ -109,8 +121,8 @@
       const tr = el("tr");
       tr.append(
         el("td", "", g.name),
-        el("td", "", `${g.players} / ${g.maxPlayers}`),
-        el("td", "", String(g.spectators)),
+        cell(`${g.players} / ${g.maxPlayers}`, "Players"),
+        cell(String(g.spectators), "Watching"),
         el("td", "", g.status),
       );
       const td = el("td", "row-actions");
@@ -136,11 +148,11 @@
       const seconds = Math.round(r.ticks / rules.tickHz);
       tr.append(
         el("td", "", title),
-        el("td", "", r.winner.name),
-        el("td", "", `${seconds} s`),
-        el("td", "", new Date(r.endedAt).toLocaleTimeString()),
+        cell(r.winner.name, "Winner"),
+        cell(`${seconds} s`, "Length"),
+        cell(new Date(r.endedAt).toLocaleTimeString(), "Ended"),
       );
-      const td = el("td");
+      const td = el("td", "row-actions");
       td.append(button("Play", () => replay(r, title)));
       tr.append(td);
       return tr;

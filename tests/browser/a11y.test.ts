@@ -1,12 +1,12 @@
 /**
  * axe-core (the npm package, run inside Debian's Chromium) over every page in the state a person
- * sees it: the chat signed in, the game's sign-in form, lobby and play view (on a phone, with the
- * touch pad shown), and /docs. No violation of impact serious or critical is allowed; a failure
+ * sees it: the chat signed in, the game's sign-in form, its lobby with a game listed (desktop and
+ * phone) and its play view (on a phone, with the touch pad shown), and /docs. No violation of impact serious or critical is allowed; a failure
  * lists each one with its rule, help text and the elements at fault.
  */
 import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { setup, type TestServer } from "../helpers";
+import { emitAck, okData, setup, type TestServer } from "../helpers";
 import { launchChromium } from "./chromium";
 
 /** axe's source, evaluated in the page: helmet's CSP refuses an inline <script>, not a DevTools evaluation. */
@@ -51,6 +51,11 @@ async function seriousViolations(page: Page): Promise<Violation[]> {
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
+/** A game in the lobby's list, created once by a protocol client. */
+let arena: Promise<unknown> | undefined;
+const lobbyGame = () =>
+  (arena ??= t.connectPlayer("Host").then(async (host) => okData(await emitAck(host.socket, "game:create", { name: "Arena" }))));
+
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 
 /** Each page, brought to the state that is scanned. */
@@ -73,10 +78,20 @@ const pages: [string, () => Promise<Page>][] = [
     },
   ],
   [
-    "/game (signed in, the lobby)",
+    "/game (signed in, the lobby with a game)",
     async () => {
+      await lobbyGame();
       const page = await open("/game?name=Ada");
-      await page.locator("#status.online").waitFor();
+      await page.locator("#games tr").first().waitFor();
+      return page;
+    },
+  ],
+  [
+    "/game (the lobby on a phone, rows as cards)",
+    async () => {
+      await lobbyGame();
+      const page = await open("/game?name=Cy", PHONE);
+      await page.locator("#games tr").first().waitFor();
       return page;
     },
   ],
