@@ -47,6 +47,21 @@ export interface WriteQueueOptions {
   group: boolean;
   /** A batch is committed early once it holds this many writes (bounds latency and transaction size). */
   maxBatch?: number;
+  hooks?: TransactionHooks;
+}
+
+/**
+ * What the writer does around every transaction the queue runs (the batch's,
+ * or a single write's): the deferred full-text index and the writer's caches
+ * (sqlite-writer-state.ts).
+ */
+export interface TransactionHooks {
+  /** First, inside the transaction, before its writes. */
+  begin?(): void;
+  /** Last, inside the transaction, after its writes: a throw rolls the transaction back like a failing write. */
+  end?(): void;
+  /** After a rollback: of a whole transaction, or of one write's savepoint. */
+  rolledBack?(): void;
 }
 
 interface Pending {
@@ -70,28 +85,50 @@ export function createWriteQueue(db: Database, options: WriteQueueOptions): Writ
   let queue: Pending[] = [];
   let scheduled: NodeJS.Immediate | undefined;
 
+  const hooks = options.hooks ?? {};
+  /** Runs `body` between the begin and end hooks; a throw means better-sqlite3 rolled back. */
+  const framed =
+    <A extends unknown[], R>(body: (...args: A) => R) =>
+    (...args: A): R => {
+      hooks.begin?.();
+      const result = body(...args);
+      hooks.end?.();
+      return result;
+    };
   // better-sqlite3 rolls the transaction back when the function throws.
-  const runPlain = db.transaction((batch: Pending[]): Outcome[] => batch.map((p) => ({ ok: true, value: p.write() })));
-  const runIsolated = db.transaction((batch: Pending[]): Outcome[] =>
-    batch.map((p) => {
-      try {
-        return { ok: true, value: savepoint(p.write) };
-      } catch (error) {
-        return { ok: false, error };
-      }
-    }),
+  const runPlain = db.transaction(framed((batch: Pending[]): Outcome[] => batch.map((p) => ({ ok: true, value: p.write() }))));
+  const runIsolated = db.transaction(
+    framed((batch: Pending[]): Outcome[] =>
+      batch.map((p) => {
+        try {
+          return { ok: true, value: savepoint(p.write) };
+        } catch (error) {
+          hooks.rolledBack?.();
+          return { ok: false, error };
+        }
+      }),
+    ),
   );
   // Called inside a transaction, a better-sqlite3 transaction becomes a SAVEPOINT.
   const savepoint = db.transaction((write: Write<unknown>) => write());
-  const single = db.transaction((write: Write<unknown>) => write());
+  const single = db.transaction(framed((write: Write<unknown>) => write()));
+  /** `run()`, telling the hooks when it rolled back. */
+  const rollingBack = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      hooks.rolledBack?.();
+      throw error;
+    }
+  };
 
   /** BEGIN IMMEDIATE: take the write lock up front, so a second process on the file waits (busy_timeout) instead of failing mid-transaction. */
   function commit(batch: Pending[]): Outcome[] {
     try {
-      return runPlain.immediate(batch);
+      return rollingBack(() => runPlain.immediate(batch));
     } catch {
       stats.isolatedRetries++;
-      return runIsolated.immediate(batch);
+      return rollingBack(() => runIsolated.immediate(batch));
     }
   }
 
@@ -125,7 +162,7 @@ export function createWriteQueue(db: Database, options: WriteQueueOptions): Writ
     submit<T>(write: Write<T>): Promise<T> {
       if (!options.group) {
         try {
-          const value = single.immediate(write) as T;
+          const value = rollingBack(() => single.immediate(write)) as T;
           stats.commits++;
           stats.writes++;
           stats.maxBatch = Math.max(stats.maxBatch, 1);

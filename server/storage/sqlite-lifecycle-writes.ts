@@ -18,6 +18,7 @@ import {
   MAX_REACTION_USERS,
 } from "./lifecycle";
 import { toMessage, type MessageReadRow, type MessageRow } from "./rows";
+import type { FtsIndex } from "./sqlite-fts-index";
 import { MESSAGE_SELECT } from "./sqlite-schema";
 import { refuse, type Refusable } from "./sqlite-thread-protocol";
 import type { Deleted, DeleteInput, EditInput, Reacted, ReactInput } from "./types";
@@ -28,15 +29,16 @@ export interface SqliteLifecycleWrites {
   reactMessage(input: ReactInput): Refusable<Reacted>;
 }
 
-export function prepareLifecycleWrites(db: Database): SqliteLifecycleWrites {
+/** An edit or a deletion changes the full-text index with the row (fts.retext). */
+export function prepareLifecycleWrites(db: Database, fts: FtsIndex): SqliteLifecycleWrites {
   const q = {
-    row: db.prepare<[string, number], MessageRow>("SELECT * FROM messages WHERE room = ? AND seq = ?"),
+    row: db.prepare<[string, number], MessageRow & { rowid: number }>("SELECT rowid, * FROM messages WHERE room = ? AND seq = ?"),
     read: db.prepare<[string, number], MessageReadRow>(`${MESSAGE_SELECT} WHERE m.room = ? AND m.seq = ?`),
     bumpRev: db.prepare<[string], { last_rev: number }>("UPDATE rooms SET last_rev = last_rev + 1 WHERE name = ? RETURNING last_rev"),
     edit: db.prepare<[string, number, number, string, number]>(
       "UPDATE messages SET text = ?, edited_at = ?, rev = ?, changed = 1 WHERE room = ? AND seq = ?",
     ),
-    // The text goes too (the FTS trigger drops it from the index); the row keeps id, author, ts and clientId.
+    // The text goes too (and so from the index); the row keeps id, author, ts and clientId.
     tombstone: db.prepare<[number, string, number]>(
       "UPDATE messages SET text = '', deleted = 1, edited_at = NULL, reactions = NULL, rev = ?, changed = 1 WHERE room = ? AND seq = ?",
     ),
@@ -69,6 +71,7 @@ export function prepareLifecycleWrites(db: Database): SqliteLifecycleWrites {
       if (!row) return refuse(refusals.messageNotFound);
       if (row.user_id !== userId) return refuse(refusals.notAuthor);
       q.edit.run(text, Date.now(), bump(room), room, seq);
+      fts.retext(row.rowid, row.text, text);
       return toMessage(q.read.get(room, seq)!);
     },
     deleteMessage({ room, seq, userId, asModerator }) {
@@ -77,6 +80,7 @@ export function prepareLifecycleWrites(db: Database): SqliteLifecycleWrites {
       if (row.user_id !== userId && !asModerator) return refuse(refusals.notAuthorOrModerator);
       const rev = bump(room);
       q.tombstone.run(rev, room, seq);
+      fts.retext(row.rowid, row.text, "");
       q.dropReactions.run(room, seq);
       return { room, seq, rev, author: { id: row.user_id, name: row.user_name } };
     },

@@ -5,15 +5,25 @@
  * (whatever happened since), then mutes, then slow mode, then the append, all
  * in the writer's transaction, so two tabs sending at once cannot both pass
  * slow mode, and a mute stored by any node holds at once.
+ *
+ * Cheap when nothing applies: the room's slow mode and mutes come from the
+ * writer's cache (sqlite-room-guards.ts), and a user's last post, which slow
+ * mode measures from, is recorded only in rooms with slow mode on. Turning
+ * slow mode on (or changing it) records, from the messages themselves, the
+ * last post of everyone who posted within the new interval, so the first
+ * message after the change waits as it would have had every post been
+ * recorded.
  */
 import type { Database } from "better-sqlite3";
 import type { Message, ModAction, RoomInfo, User } from "../protocol";
 import { moderationRefusals, MODERATING_ROLES, untilOf } from "./moderation";
 import type { ModerateInput, RoomUpdateInput } from "./moderation-types";
+import type { FtsIndex } from "./sqlite-fts-index";
 import { inForce, parseRoles, prepareRoomInfo, toModAction, type ModActionRow } from "./sqlite-moderation";
+import type { RoomGuardCache } from "./sqlite-room-guards";
 import { refuse, type Refusable } from "./sqlite-thread-protocol";
 import type { NewMessage, Stored } from "./types";
-import { prepareWrites } from "./sqlite-writes";
+import { prepareMessageAppend, prepareWrites } from "./sqlite-writes";
 
 export interface SqliteModerationWrites {
   appendModerated(input: NewMessage): Refusable<Stored<Message>>;
@@ -23,13 +33,11 @@ export interface SqliteModerationWrites {
   moderate(input: ModerateInput): Refusable<ModAction>;
 }
 
-export function prepareModerationWrites(db: Database): SqliteModerationWrites {
-  const base = prepareWrites(db);
+export function prepareModerationWrites(db: Database, fts: FtsIndex, guards: RoomGuardCache): SqliteModerationWrites {
+  const base = prepareWrites(db, fts);
+  const messages = prepareMessageAppend(db, fts);
   const info = prepareRoomInfo(db);
   const q = {
-    hasClientId: db.prepare<[string, string, string], { one: number }>(
-      "SELECT 1 AS one FROM messages WHERE room = ? AND user_id = ? AND client_id = ?",
-    ),
     restriction: db.prepare<[string, string, string], { until: number | null }>(
       "SELECT until FROM room_restrictions WHERE room = ? AND user_id = ? AND kind = ?",
     ),
@@ -43,6 +51,8 @@ export function prepareModerationWrites(db: Database): SqliteModerationWrites {
     notePost: db.prepare<[string, string, number]>(
       "INSERT INTO last_posts (room, user_id, ts) VALUES (?, ?, ?) ON CONFLICT (room, user_id) DO UPDATE SET ts = max(ts, excluded.ts)",
     ),
+    // Newest first: the caller stops at the first post older than it needs.
+    recentPosts: db.prepare<[string], { user_id: string; ts: number }>("SELECT user_id, ts FROM messages WHERE room = ? ORDER BY seq DESC"),
     saveRoles: db.prepare<[string, string]>("UPDATE users SET roles = ? WHERE id = ?"),
     createRoom: db.prepare<[string, number]>("INSERT OR IGNORE INTO room_settings (room, created_at) VALUES (?, ?)"),
     claimOwner: db.prepare<[string, string, string]>(
@@ -69,26 +79,37 @@ export function prepareModerationWrites(db: Database): SqliteModerationWrites {
     return row && inForce(row.until, now) ? row : undefined;
   };
   const log = (row: Omit<ModActionRow, "id">) => toModAction(q.log.get(row)!);
+  /** Records the last post of everyone who posted in `room` after `since` (slow mode turned on or changed). */
+  const notePostsSince = (room: string, since: number) => {
+    const last = new Map<string, number>();
+    for (const p of q.recentPosts.iterate(room)) {
+      if (p.ts <= since) break;
+      last.set(p.user_id, Math.max(p.ts, last.get(p.user_id) ?? 0));
+    }
+    for (const [userId, ts] of last) q.notePost.run(room, userId, ts);
+  };
+  /** Refuses a send in a slow-mode room before the sender's interval has passed (null: may send). */
+  const slowModeWait = (input: NewMessage, now: number) => {
+    const slow = q.slow.get({ user: input.user.id, room: input.room });
+    if (!slow || slow.slow_mode_ms <= 0 || slow.exempt || slow.last === null) return null;
+    if (parseRoles(slow.roles).some((r) => MODERATING_ROLES.includes(r))) return null;
+    const wait = slow.last + slow.slow_mode_ms - now;
+    return wait > 0 ? wait : null;
+  };
 
   return {
     appendModerated(input) {
-      if (input.clientId !== undefined && q.hasClientId.get(input.room, input.user.id, input.clientId)) return base.appendMessage(input);
+      const retried = messages.retried(input);
+      if (retried) return retried;
       const now = Date.now();
-      const mute = active(input.room, input.user.id, "mute", now);
-      if (mute) return refuse(moderationRefusals.muted(mute.until));
-      const slow = q.slow.get({ user: input.user.id, room: input.room });
-      if (
-        slow &&
-        slow.slow_mode_ms > 0 &&
-        !slow.exempt &&
-        slow.last !== null &&
-        !parseRoles(slow.roles).some((r) => MODERATING_ROLES.includes(r))
-      ) {
-        const wait = slow.last + slow.slow_mode_ms - now;
-        if (wait > 0) return refuse(moderationRefusals.slowMode(wait));
-      }
-      const stored = base.appendMessage(input);
-      if ("message" in stored && stored.created) q.notePost.run(input.room, input.user.id, stored.message.ts);
+      const room = guards.get(input.room);
+      const muted = room.mutes.get(input.user.id);
+      if (muted !== undefined && inForce(muted, now)) return refuse(moderationRefusals.muted(muted));
+      if (room.slowModeMs === 0) return messages.insert(input);
+      const wait = slowModeWait(input, now);
+      if (wait !== null) return refuse(moderationRefusals.slowMode(wait));
+      const stored = messages.insert(input);
+      if ("message" in stored) q.notePost.run(input.room, input.user.id, stored.message.ts);
       return stored;
     },
     saveUserWithRoles(user, roles) {
@@ -101,12 +122,15 @@ export function prepareModerationWrites(db: Database): SqliteModerationWrites {
       if (ban) return refuse(moderationRefusals.banned(ban.until));
       q.createRoom.run(room, now);
       q.claimOwner.run(user.id, user.name, room);
+      guards.forget(room);
       return info(room)!;
     },
     updateRoom({ room, by, topic, slowModeMs }) {
       if (!info(room)) return refuse(moderationRefusals.roomNotFound);
       if (topic !== undefined) q.topic.run(topic, room);
       if (slowModeMs !== undefined) q.slowMode.run(slowModeMs, room);
+      if (slowModeMs !== undefined && slowModeMs > 0) notePostsSince(room, Date.now() - slowModeMs);
+      guards.forget(room);
       const action = log({
         room,
         action: "update",
@@ -130,6 +154,7 @@ export function prepareModerationWrites(db: Database): SqliteModerationWrites {
       else if (action === "unban") q.lift.run(room, target.id, "ban");
       else if (action === "promote") q.promote.run(room, target.id, target.name, now);
       else if (action === "demote") q.demote.run(room, target.id);
+      guards.forget(room);
       return log({
         room,
         action,

@@ -70,16 +70,10 @@ CREATE INDEX IF NOT EXISTS messages_changed ON messages (room, rev) WHERE change
 -- Unread counts subtract the deleted messages after a cursor (few: deletions are rare).
 CREATE INDEX IF NOT EXISTS messages_deleted ON messages (room, seq) WHERE deleted = 1;
 ${FTS_TABLE};
-CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN
-  INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
-END;
--- An edit or a deletion re-indexes the row in the same transaction: the old
--- text is removed from the index (external content needs the old value) and
--- the new one added (a tombstone's "" adds nothing).
-CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF text ON messages BEGIN
-  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-  INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
-END;
+-- The writer keeps the index itself, in the transaction of each insert, edit
+-- and deletion (sqlite-fts-index.ts); files from before had triggers.
+DROP TRIGGER IF EXISTS messages_fts_insert;
+DROP TRIGGER IF EXISTS messages_fts_update;
 -- One row per (message, emoji, user): what makes a reaction idempotent and
 -- its count exact. ord is the room rev that added it (first users by ord).
 CREATE TABLE IF NOT EXISTS reactions (
@@ -160,7 +154,7 @@ function addLifecycleColumns(db: Database): void {
   const messages = columns("messages");
   if (messages.size > 0 && !messages.has("rev")) {
     for (const column of LIFECYCLE_COLUMNS) db.exec(`ALTER TABLE messages ADD COLUMN ${column}`);
-    // Touches rev only: the full-text trigger fires on text updates.
+    // Touches rev only: an old file's full-text trigger fires on text updates.
     db.exec("UPDATE messages SET rev = seq");
   }
   const rooms = columns("rooms");

@@ -13,11 +13,13 @@ import os from "node:os";
 import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { createWriteQueue } from "./group-commit";
+import { prepareFtsIndex } from "./sqlite-fts-index";
 import { prepareLifecycleWrites } from "./sqlite-lifecycle-writes";
 import { prepareModerationReads } from "./sqlite-moderation-reads";
 import { prepareModerationWrites } from "./sqlite-moderation-writes";
 import { prepareReadState } from "./sqlite-read-state";
 import { prepareReads } from "./sqlite-reads";
+import { prepareRoomGuards } from "./sqlite-room-guards";
 import { prepareRoundReads, prepareRoundWrites } from "./sqlite-rounds";
 import {
   isRefusal,
@@ -73,12 +75,25 @@ function signalReady(message: WorkerMessage, ok: boolean): void {
 }
 
 function runWriter(db: Database.Database): (req: Request) => void {
-  const queue = createWriteQueue(db, { group: data.groupCommit, maxBatch: data.maxBatch });
+  const fts = prepareFtsIndex(db);
+  const guards = prepareRoomGuards(db);
+  const queue = createWriteQueue(db, {
+    group: data.groupCommit,
+    maxBatch: data.maxBatch,
+    hooks: {
+      begin() {
+        fts.begin();
+        guards.begin();
+      },
+      end: () => fts.end(),
+      rolledBack: () => guards.rolledBack(),
+    },
+  });
   const ops = {
-    ...prepareWrites(db),
-    ...prepareLifecycleWrites(db),
+    ...prepareWrites(db, fts),
+    ...prepareLifecycleWrites(db, fts),
     ...prepareRoundWrites(db),
-    ...prepareModerationWrites(db),
+    ...prepareModerationWrites(db, fts, guards),
   } as unknown as Record<string, (...args: unknown[]) => unknown>;
   // Answers collected during one turn are posted together (one message per batch).
   let outbox: Response[] = [];

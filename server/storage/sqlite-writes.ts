@@ -12,6 +12,7 @@ import type { Database } from "better-sqlite3";
 import type { DirectMessage, Message, User } from "../protocol";
 import { REPLY_PREVIEW_CHARS, refusals } from "./lifecycle";
 import { newId, pairKey, toDirect, toMessage, type DirectRow, type MessageReadRow, type MessageRow } from "./rows";
+import type { FtsIndex } from "./sqlite-fts-index";
 import { MESSAGE_SELECT } from "./sqlite-schema";
 import { refuse, type Refusable } from "./sqlite-thread-protocol";
 import type { Membership, NewDirectMessage, NewMessage, Stored } from "./types";
@@ -25,12 +26,26 @@ export interface SqliteWrites {
   markRead(userId: string, room: string, seq: number): Refusable<number>;
 }
 
-/** Prepares the write statements on the writer's connection. */
-export function prepareWrites(db: Database): SqliteWrites {
+/** A room message's two steps, for the moderated send (sqlite-moderation-writes.ts) to put its checks between. */
+export interface MessageAppend {
+  /** The stored message of a clientId retry, or undefined. */
+  retried(input: NewMessage): Stored<Message> | undefined;
+  /** Stores a new message (checks `replyTo`). */
+  insert(input: NewMessage): Refusable<Stored<Message>>;
+}
+
+/**
+ * Prepares the message insert on the writer's connection.
+ *
+ * Runs inside the write queue's BEGIN IMMEDIATE transaction: holding the
+ * write lock, the clientId lookup sees every committed row and no other
+ * connection can insert between it and our insert. The unique index is the
+ * backstop: if this reasoning were ever wrong, the insert fails, it never
+ * duplicates. A retry returns the stored message whatever happened since
+ * (even the original of its reply being deleted).
+ */
+export function prepareMessageAppend(db: Database, fts: FtsIndex): MessageAppend {
   const q = {
-    saveUser: db.prepare(
-      "INSERT INTO users (id, name, seen_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at",
-    ),
     byClientId: db.prepare<[string, string, string], MessageReadRow>(
       `${MESSAGE_SELECT} WHERE m.room = ? AND m.user_id = ? AND m.client_id = ?`,
     ),
@@ -47,6 +62,58 @@ export function prepareWrites(db: Database): SqliteWrites {
     ),
     // Sending moves the sender's cursor to their message (never back).
     moveCursor: db.prepare<[number, string, string]>("UPDATE memberships SET read_seq = max(read_seq, ?) WHERE user_id = ? AND room = ?"),
+  };
+
+  // The seq and rev bump and the insert are one write: if the insert fails,
+  // the write queue rolls the bump back with it, so seq stays gap-free.
+  function insertMessage(input: NewMessage, original: { user_id: string; user_name: string; text: string } | undefined): Message {
+    const { last_seq: seq, last_rev: rev } = q.nextSeq.get(input.room)!;
+    const row: MessageRow = {
+      id: newId("m"),
+      room: input.room,
+      seq,
+      user_id: input.user.id,
+      user_name: input.user.name,
+      text: input.text,
+      ts: Date.now(),
+      client_id: input.clientId ?? null,
+      rev,
+      edited_at: null,
+      deleted: 0,
+      reactions: null,
+      reply_to: input.replyTo ?? null,
+    };
+    fts.inserted(q.insertMessage.run(row).lastInsertRowid);
+    q.moveCursor.run(seq, input.user.id, input.room);
+    return toMessage({
+      ...row,
+      reply_user_id: original?.user_id ?? null,
+      reply_user_name: original?.user_name ?? null,
+      reply_text: original?.text ?? null,
+      reply_deleted: 0,
+    });
+  }
+
+  return {
+    retried(input) {
+      const existing = input.clientId === undefined ? undefined : q.byClientId.get(input.room, input.user.id, input.clientId);
+      return existing && { message: toMessage(existing), created: false };
+    },
+    insert(input) {
+      const original = input.replyTo === undefined ? undefined : q.live.get(input.room, input.replyTo);
+      if (input.replyTo !== undefined && !original) return refuse(refusals.replyNotFound);
+      return { message: insertMessage(input, original), created: true };
+    },
+  };
+}
+
+/** Prepares the write statements on the writer's connection. */
+export function prepareWrites(db: Database, fts: FtsIndex): SqliteWrites {
+  const messages = prepareMessageAppend(db, fts);
+  const q = {
+    saveUser: db.prepare(
+      "INSERT INTO users (id, name, seen_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at",
+    ),
     directByClientId: db.prepare<[string, string, string], DirectRow>(
       "SELECT * FROM direct_messages WHERE from_id = ? AND to_id = ? AND client_id = ?",
     ),
@@ -72,36 +139,6 @@ export function prepareWrites(db: Database): SqliteWrites {
     ),
   };
 
-  // The seq and rev bump and the insert are one write: if the insert fails,
-  // the write queue rolls the bump back with it, so seq stays gap-free.
-  function insertMessage(input: NewMessage, original: { user_id: string; user_name: string; text: string } | undefined): Message {
-    const { last_seq: seq, last_rev: rev } = q.nextSeq.get(input.room)!;
-    const row: MessageRow = {
-      id: newId("m"),
-      room: input.room,
-      seq,
-      user_id: input.user.id,
-      user_name: input.user.name,
-      text: input.text,
-      ts: Date.now(),
-      client_id: input.clientId ?? null,
-      rev,
-      edited_at: null,
-      deleted: 0,
-      reactions: null,
-      reply_to: input.replyTo ?? null,
-    };
-    q.insertMessage.run(row);
-    q.moveCursor.run(seq, input.user.id, input.room);
-    return toMessage({
-      ...row,
-      reply_user_id: original?.user_id ?? null,
-      reply_user_name: original?.user_name ?? null,
-      reply_text: original?.text ?? null,
-      reply_deleted: 0,
-    });
-  }
-
   function insertDirect(input: NewDirectMessage): DirectMessage {
     const row: DirectRow = {
       id: newId("d"),
@@ -120,19 +157,7 @@ export function prepareWrites(db: Database): SqliteWrites {
   }
 
   return {
-    // Runs inside the write queue's BEGIN IMMEDIATE transaction: holding the
-    // write lock, the lookup sees every committed row and no other connection
-    // can insert between it and our insert. The unique index is the backstop:
-    // if this reasoning were ever wrong, the insert fails, it never duplicates.
-    // A retry returns the stored message whatever happened since (even the
-    // original of its reply being deleted).
-    appendMessage(input) {
-      const existing = input.clientId === undefined ? undefined : q.byClientId.get(input.room, input.user.id, input.clientId);
-      if (existing) return { message: toMessage(existing), created: false };
-      const original = input.replyTo === undefined ? undefined : q.live.get(input.room, input.replyTo);
-      if (input.replyTo !== undefined && !original) return refuse(refusals.replyNotFound);
-      return { message: insertMessage(input, original), created: true };
-    },
+    appendMessage: (input) => messages.retried(input) ?? messages.insert(input),
     appendDirectMessage(input) {
       const existing = input.clientId === undefined ? undefined : q.directByClientId.get(input.from.id, input.to.id, input.clientId);
       if (existing) return { message: toDirect(existing), created: false };
