@@ -48,8 +48,6 @@
     state: null,
     joining: false,
     seq: 0,
-    /** @type {import("../server/protocol").Direction} */
-    dir: { x: 0, y: 0 },
     lobbyTimer: 0,
   };
   const stats = { deltas: 0, bytes: 0, since: performance.now() };
@@ -207,8 +205,7 @@
     if (!document.activeElement || document.activeElement === document.body || !$("play").contains(document.activeElement))
       $("canvas").focus();
     // Keys held while joining count from now on.
-    S.dir = { x: 0, y: 0 };
-    steer();
+    input.restart();
   }
 
   /**
@@ -296,153 +293,19 @@
     );
   }
 
-  // ---- keyboard ----------------------------------------------------------
-  /** @type {Record<string, [number, number]>} */
-  const KEYS = {
-    ArrowLeft: [-1, 0],
-    a: [-1, 0],
-    ArrowRight: [1, 0],
-    d: [1, 0],
-    ArrowUp: [0, -1],
-    w: [0, -1],
-    ArrowDown: [0, 1],
-    s: [0, 1],
-  };
-  /** @type {Set<string>} */
-  const held = new Set();
-
-  /**
-   * @param {number} v
-   * @returns {-1 | 0 | 1}
-   */
-  const axis = (v) => (v > 0 ? 1 : v < 0 ? -1 : 0);
-
-  function steer() {
-    let x = padDir[0];
-    let y = padDir[1];
-    for (const k of held) {
-      x += KEYS[k][0];
-      y += KEYS[k][1];
-    }
-    const dir = { x: axis(x), y: axis(y) };
-    if (dir.x === S.dir.x && dir.y === S.dir.y) return;
-    S.dir = dir;
-    lightPad();
-    // Only changes are sent: far below the server's 60 per second cap.
-    if (!S.game || !S.socket || !S.socket.connected) return;
-    S.seq++;
-    S.socket.emit("game:input", { seq: S.seq, dir });
-    view.input(S.seq, dir);
-  }
-
-  /** @param {KeyboardEvent} e */
-  function keyName(e) {
-    return e.key.length === 1 ? e.key.toLowerCase() : e.key;
-  }
-
-  document.addEventListener("keydown", (e) => {
-    const k = keyName(e);
-    if (!KEYS[k] || !S.game || e.target instanceof HTMLInputElement) return;
-    e.preventDefault();
-    held.add(k);
-    steer();
+  // ---- input -------------------------------------------------------------
+  // Keys, the touch pad and its buttons (static/game-input.js) steer; only changes are sent, far below the
+  // server's 60 per second cap.
+  const input = window.OrbsInput.create({
+    pad: $("dpad"),
+    enabled: () => !!S.game,
+    onChange(dir) {
+      if (!S.game || !S.socket || !S.socket.connected) return;
+      S.seq++;
+      S.socket.emit("game:input", { seq: S.seq, dir });
+      view.input(S.seq, dir);
+    },
   });
-  document.addEventListener("keyup", (e) => {
-    held.delete(keyName(e));
-    steer();
-  });
-  window.addEventListener("blur", () => {
-    held.clear();
-    buttonKeys.clear();
-    padDir = [0, 0];
-    steer();
-  });
-
-  // ---- touch -------------------------------------------------------------
-  // A finger on the pad steers toward where it is from the pad's centre: the arrows, and the corners between them
-  // for the diagonals; sliding turns without lifting. It is held like a key: the same steer() as the keyboard, so
-  // the same game:input. The arrows are labelled buttons, and Enter or Space on a focused one holds it too.
-  const pad = $("dpad");
-  const padButtons = /** @type {NodeListOf<HTMLButtonElement>} */ (pad.querySelectorAll("button"));
-  /** @type {[number, number]} the pad's direction while a finger is on it */
-  let padDir = [0, 0];
-  /** @type {number | null} */
-  let padPointer = null;
-  /** Keyboard keys (Enter, Space) holding a focused arrow, and the arrow's key. */
-  /** @type {Map<string, string>} */
-  const buttonKeys = new Map();
-
-  /** @param {PointerEvent} e */
-  function padAt(e) {
-    const r = pad.getBoundingClientRect();
-    const dx = e.clientX - (r.left + r.width / 2);
-    const dy = e.clientY - (r.top + r.height / 2);
-    // A dead zone in the middle: a finger resting there stands still.
-    if (Math.hypot(dx, dy) < Math.min(r.width, r.height) * 0.12) padDir = [0, 0];
-    else {
-      const sector = (Math.round(Math.atan2(dy, dx) / (Math.PI / 4)) * Math.PI) / 4;
-      padDir = [Math.round(Math.cos(sector)), Math.round(Math.sin(sector))];
-    }
-    steer();
-  }
-
-  function padRelease() {
-    padPointer = null;
-    padDir = [0, 0];
-    steer();
-  }
-
-  pad.addEventListener("pointerdown", (e) => {
-    if (!S.game || padPointer !== null) return;
-    e.preventDefault();
-    padPointer = e.pointerId;
-    // The pad keeps the finger when it slides off an arrow or off the pad.
-    if (e.isTrusted) pad.setPointerCapture(e.pointerId);
-    padAt(e);
-  });
-  pad.addEventListener("pointermove", (e) => {
-    if (e.pointerId === padPointer) padAt(e);
-  });
-  for (const type of /** @type {const} */ (["pointerup", "pointercancel", "lostpointercapture"]))
-    pad.addEventListener(type, (e) => {
-      if (e.pointerId === padPointer) padRelease();
-    });
-  pad.addEventListener("contextmenu", (e) => e.preventDefault());
-  for (const b of padButtons) {
-    b.addEventListener("keydown", (e) => {
-      if ((e.key !== "Enter" && e.key !== " ") || !S.game) return;
-      e.preventDefault();
-      e.stopPropagation();
-      buttonKeys.set(e.key, b.dataset.key || "");
-      held.add(b.dataset.key || "");
-      steer();
-    });
-    b.addEventListener("keyup", (e) => {
-      const key = buttonKeys.get(e.key);
-      if (key === undefined) return;
-      e.preventDefault();
-      buttonKeys.delete(e.key);
-      held.delete(key);
-      steer();
-    });
-    b.addEventListener("blur", () => {
-      for (const [k, key] of buttonKeys) {
-        if (key !== b.dataset.key) continue;
-        buttonKeys.delete(k);
-        held.delete(key);
-      }
-      steer();
-    });
-  }
-
-  /** Lights the arrows of the current direction (the pad has no other feedback under a finger). */
-  function lightPad() {
-    pad.classList.toggle("active", padPointer !== null);
-    for (const b of padButtons) {
-      const [x, y] = KEYS[b.dataset.key || ""] || [0, 0];
-      b.classList.toggle("on", (x !== 0 && x === S.dir.x) || (y !== 0 && y === S.dir.y));
-    }
-  }
 
   // ---- socket ------------------------------------------------------------
   /** @param {StoredSession} session */

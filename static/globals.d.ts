@@ -12,6 +12,7 @@ import type {
   AckCallback,
   ChatClientToServerEvents,
   ChatServerToClientEvents,
+  Direction,
   GameClientToServerEvents,
   GameDelta,
   GameServerToClientEvents,
@@ -94,6 +95,14 @@ export interface OrbsView {
   readonly pendingInputs: number;
 }
 
+/** static/game-input.js: the keyboard, the touch pad and its buttons as one steering direction. */
+export interface OrbsInput {
+  /** The direction now (what `onChange` last reported). */
+  readonly dir: Direction;
+  /** Forgets the last direction and reports the current one again if it is not standing still (a new seat). */
+  restart(): void;
+}
+
 declare global {
   /** /socket.io/socket.io.js (the client bundle the server serves). */
   const io: typeof connect;
@@ -110,5 +119,9 @@ declare global {
     OrbsSync: typeof GameSyncModule;
     /** static/game-view.js */
     OrbsView: { create(canvas: HTMLCanvasElement, rules: GameRules): OrbsView };
+    /** static/game-input.js */
+    OrbsInput: {
+      create(options: { pad: HTMLElement; enabled(): boolean; onChange(dir: Direction): void }): OrbsInput;
+    };
   }
 }
