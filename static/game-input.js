@@ -146,9 +146,6 @@
     }
 
     return {
-      get dir() {
-        return current;
-      },
       restart() {
         current = { x: 0, y: 0 };
         update();

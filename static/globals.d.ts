@@ -97,8 +97,6 @@ export interface OrbsView {
 
 /** static/game-input.js: the keyboard, the touch pad and its buttons as one steering direction. */
 export interface OrbsInput {
-  /** The direction now (what `onChange` last reported). */
-  readonly dir: Direction;
   /** Forgets the last direction and reports the current one again if it is not standing still (a new seat). */
   restart(): void;
 }
