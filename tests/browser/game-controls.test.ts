@@ -171,3 +171,20 @@ test("from the keyboard alone: create a game, steer with the arrow keys, leave b
   await page.locator("#lobby").waitFor();
   expect(await activeId(page)).toBe("quickplay");
 }, 60_000);
+
+test("the pad's arrows are buttons a keyboard can hold: Space on a focused arrow steers until released", async () => {
+  const page = await open("/game?name=Sol", { viewport: { width: 390, height: 844 } });
+  await page.locator("#status.online").waitFor();
+  await page.locator("#create-name").fill("Pad keys");
+  await page.locator("#create-name").press("Enter");
+  await page.locator("#game-title", { hasText: "Pad keys" }).waitFor();
+  const { socket, player } = await watchPlayer("Pad keys", "Sol");
+  const [name, sign] = player.x < 500 ? ["Move right", 1] : ["Move left", -1];
+  await page.getByRole("button", { name }).focus();
+  const going = moving(socket, player.id, (m) => m.vx * sign > 0);
+  await page.keyboard.down(" ");
+  await going;
+  const stopped = moving(socket, player.id, (m) => m.vx === 0 && m.vy === 0);
+  await page.keyboard.up(" ");
+  await stopped;
+}, 60_000);
