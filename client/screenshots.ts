@@ -50,11 +50,9 @@ const CHAT = {
   dmLink: (userId: string) => `#dms li[data-user="${userId}"] button.dm-link`,
   dmMessage: "#messages li.msg[data-id]",
   member: (userId: string) => `#members li[data-user="${userId}"]`,
-  /** What opens the moderation menu on a member (static/chat-moderation.js, when the page has it). */
-  moderationOpener: (userId: string) =>
-    `#members li[data-user="${userId}"] .member-tools button, #members li[data-user="${userId}"] .member-tools summary`,
-  /** The open menu. */
-  moderationMenu: '[role="menu"], .mod-menu, .member-tools [aria-expanded="true"] + *',
+  /** The button that opens the moderation menu on a member (static/chat-moderation.js). */
+  moderationOpener: (userId: string) => `#members li[data-user="${userId}"] .mod-open-menu`,
+  moderationMenu: '[role="menu"]',
   sidebarToggle: "#sidebar-toggle",
 };
 
