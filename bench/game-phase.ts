@@ -11,7 +11,7 @@ import { fork } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { runBots, summarize, type ClientRates } from "../client/bots";
+import { runBots, summarize } from "../client/bots";
 import type { ServerStats } from "./game-server";
 import { startWorker, type Worker } from "./lib/worker";
 
@@ -60,9 +60,8 @@ export interface PhaseResult {
   loadCpuPercent: number;
   /** This process's event-loop delay p99 in the window, ms: high means the clients read their deltas late. */
   loadLoopDelayP99Ms: number;
-  /** The players (bots), with the exact / extrapolated split. */
-  clients: ReturnType<typeof summarize>;
-  players: ClientRates & { deliveries: number };
+  /** The players (bots): rates of all of them and of those taking exact and extrapolated deltas. */
+  players: ReturnType<typeof summarize> & { deliveries: number };
   spectators?: SpectatorResult;
 }
 
@@ -137,7 +136,7 @@ function spectatorResult(parts: Collected[], seconds: number): SpectatorResult |
  * Starts a server, plays one window, stops the server (which writes its profile when asked for one).
  *
  * @example
- * const run = await runPhase({ games: 50, players: 8, spectators: 50, seconds: 20 });
+ * const run = await runPhase({ games: 50, players: 8, spectators: 50, seconds: 20, spectatorProcs: 2, spectatorNice: 10 });
  * console.log(run.server.tickP99Ms, run.serverCpuUsPerDelivery);
  */
 export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
@@ -230,7 +229,6 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
       serverCpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, deliveries),
       loadCpuPercent,
       loadLoopDelayP99Ms: loadDelay.percentile(99) / 1e6,
-      clients: summarize(report),
       players,
       spectators,
     };

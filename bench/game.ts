@@ -74,11 +74,11 @@ function column(r: PhaseResult): string[] {
     fmt(r.spectators?.drainMs),
     r.spectators ? `${fmt(r.spectators.cpuPercent)} %` : "–",
     r.spectators ? `${r.spectators.disconnected} / ${r.spectators.stillBehind}` : "–",
-    fmt(r.clients.snapshotBytesPerSec.mean),
-    fmt(r.clients.exact?.deltaBytesPerSec.mean),
-    pct(r.clients.exact?.deltaToSnapshotRatio),
-    fmt(r.clients.extrapolated?.deltaBytesPerSec.mean),
-    pct(r.clients.extrapolated?.deltaToSnapshotRatio),
+    fmt(r.players.snapshotBytesPerSec.mean),
+    fmt(r.players.exact?.deltaBytesPerSec.mean),
+    pct(r.players.exact?.deltaToSnapshotRatio),
+    fmt(r.players.extrapolated?.deltaBytesPerSec.mean),
+    pct(r.players.extrapolated?.deltaToSnapshotRatio),
   ];
 }
 const ROW_LABELS = [
@@ -151,6 +151,12 @@ async function main(): Promise<void> {
         console.log(`\n${labelOf(run)}, server CPU profile (self time):\n${summarizeProfile(profDir(round, label), 25)}\n`);
     }
   }
+  const gone = runs.reduce((n, r) => n + (r.spectators?.disconnected ?? 0), 0);
+  if (gone > 0)
+    console.log(
+      `\nwarning: ${gone} spectators were disconnected during their runs (the load processes did not keep up, e.g. a host too busy for ` +
+        `their --spectator-nice ${opts["spectator-nice"]}): those runs deliver less than the server sent, run again on a quieter host`,
+    );
   const playersOnly = runs.filter((r) => r.spectatorsPerGame === 0);
   const withSpectators = runs.filter((r) => r.spectatorsPerGame > 0);
 
@@ -187,8 +193,8 @@ async function main(): Promise<void> {
     ratios.push(
       ratio(
         `delta vs snapshot-every-tick bytes/s per client, ${kind}, players only`,
-        mid(playersOnly, (r) => r.clients[kind]?.deltaBytesPerSec.mean),
-        mid(playersOnly, (r) => r.clients[kind]?.snapshotBytesPerSec.mean),
+        mid(playersOnly, (r) => r.players[kind]?.deltaBytesPerSec.mean),
+        mid(playersOnly, (r) => r.players[kind]?.snapshotBytesPerSec.mean),
         { atMost: GOAL_DELTA_RATIO },
       ),
     );
