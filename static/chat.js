@@ -1,15 +1,19 @@
 // @ts-check
-// Parlor chat page: what the page holds and the socket. Every user string is
+// Parlor chat page: which view is on screen, the read cursor, and the socket. Every user string is
 // shown through textContent (static/chat-dom.js), never innerHTML.
 //
 // Modules (classic scripts, loaded in this order by views/chat.ejs; each one top-level const):
 //   chat-dom.js          ChatDom           elements, names with guest tags, dates
 //   chat-errors.js       ChatErrors        error acks as sentences
 //   chat-conversation.js ChatConversation  #messages: one room's or DM's conversation, message actions
+//                                          (and the RoomView / DmView / Pending types)
+//   chat-model.js        ChatModel         what the page holds: views, unread counts, roles, edits, tombstones
+//   chat-outbox.js       ChatOutbox        sends as pending until acked, failed with Retry, same clientId
+//   chat-typing.js       ChatTyping        typing sent and shown
 //   chat-composer.js     ChatComposer      #send-form: reply / edit modes, hold with a countdown
 //   chat-sidebar.js      ChatSidebar       #sidebar: rooms with unread badges, DMs, members
 //   chat-search.js       ChatSearch        #search-form: highlighted results, arrow keys, jump
-//   chat.js              ParlorChat        this file: state, socket events, sending, read cursor
+//   chat.js              ParlorChat        this file: views, read cursor, socket events, the hook
 // Room catch-up (rejoins with sinceSeq/sinceRev, paging, gap repair, each seq once) is
 // static/room-sync.js, shared with the SDK.
 //
@@ -30,10 +34,9 @@
 // and the DOM: #room-settings (an empty slot in the header for room settings), #chat[data-room]
 // [data-my-role], #members > li[data-user][data-role] > span.member-tools, #composer-note.
 /* exported ParlorChat */
-/* global ChatDom, ChatErrors, ChatConversation, ChatComposer, ChatSidebar, ChatSearch */
+/* global ChatDom, ChatErrors, ChatConversation, ChatModel, ChatOutbox, ChatTyping, ChatComposer, ChatSidebar, ChatSearch */
 const ParlorChat = (() => {
   "use strict";
-  /** @typedef {import("../server/protocol").RoomJoinData} RoomJoinData */
   /** @typedef {import("../server/protocol").ChatClientToServerEvents} ChatEvents */
   /** @typedef {import("./globals").AckEvent<ChatEvents>} ChatAckEvent */
   /** @typedef {import("./globals").ChatSocket} ChatSocket */
@@ -59,21 +62,27 @@ const ParlorChat = (() => {
     socket: null,
     /** The room the page opens first (?room=). */
     startRoom: app.dataset.room || "lobby",
-    /** @type {Map<string, RoomView>} room name -> what the page holds of it */
-    rooms: new Map(),
-    /** @type {Map<string, DmView>} the other user's id -> the conversation */
-    dms: new Map(),
     /** @type {string | null} the view on screen: "room:<name>" or "dm:<userId>" */
     current: null,
-    /** @type {Map<string, { room: string; name: string; timer: ReturnType<typeof setTimeout> }>} `${room}|${userId}` -> who is typing */
-    typing: new Map(),
+    /** The first view was opened (later connects only catch up). */
     opened: false,
   };
   const session = () => /** @type {StoredSession} */ (state.session);
   const socket = () => /** @type {ChatSocket} */ (state.socket);
   const me = () => session().user;
   const connected = () => !!state.socket && state.socket.connected;
+  const model = ChatModel.create(me);
+  const currentView = () => model.view(state.current);
+  const currentRoom = () => {
+    const v = currentView();
+    return v && v.kind === "room" ? v : null;
+  };
+  /** @param {string} room */
+  const roomInfo = (room) => model.rooms.get(room)?.info ?? null;
+  /** @param {string} room */
+  const canModerate = (room) => model.roleOf(room, me().id) !== "member";
 
+  // ---- the hook's events ---------------------------------------------------------
   /** @type {{ [K in keyof HookEvents]?: Set<(...args: HookEvents[K]) => void> }} */
   const listeners = {};
   /**
@@ -121,105 +130,7 @@ const ParlorChat = (() => {
   /** @param {unknown} err */
   const errorText = (err) => (err instanceof AckFailure ? ChatErrors.friendly(err.ack, "join") : "Something went wrong. Try again.");
 
-  // ---- what the page holds -------------------------------------------------
-  /** @param {string} room */
-  function roomView(room) {
-    let v = state.rooms.get(room);
-    if (!v) {
-      v = {
-        kind: "room",
-        key: `room:${room}`,
-        room,
-        msgs: new Map(),
-        notices: [],
-        hasOlder: false,
-        loadingOlder: false,
-        readSeq: 0,
-        dividerSeq: null,
-        receipts: [],
-        info: null,
-        pending: [],
-        pickerSeq: null,
-        highlightSeq: null,
-        mine: null,
-        members: [],
-      };
-      state.rooms.set(room, v);
-    }
-    return v;
-  }
-
-  /** @param {User} user */
-  function dmView(user) {
-    let v = state.dms.get(user.id);
-    if (!v) {
-      v = {
-        kind: "dm",
-        key: `dm:${user.id}`,
-        with: user,
-        msgs: [],
-        hasOlder: false,
-        loadingOlder: false,
-        loaded: false,
-        unread: 0,
-        pending: [],
-      };
-      state.dms.set(user.id, v);
-    }
-    noteUser(user);
-    return v;
-  }
-
-  /** @returns {ChatView | null} */
-  function currentView() {
-    const key = state.current;
-    if (!key) return null;
-    return key.startsWith("room:") ? (state.rooms.get(key.slice(5)) ?? null) : (state.dms.get(key.slice(3)) ?? null);
-  }
-  const currentRoom = () => {
-    const v = currentView();
-    return v && v.kind === "room" ? v : null;
-  };
-
-  /** @param {RoomView} v */
-  const minSeq = (v) => Math.min(Infinity, ...v.msgs.keys());
-
-  /**
-   * Others' live messages after the read cursor. Exact over what is held; when older unread ones are not
-   * held, room:mine's count plus what arrived since.
-   *
-   * @param {RoomView} v
-   */
-  function unreadOf(v) {
-    const id = me().id;
-    const counts = (/** @type {Message} */ m) => m.user.id !== id && !m.deleted;
-    if (v.mine && minSeq(v) > v.readSeq + 1 && v.readSeq <= v.mine.readSeq) {
-      let n = v.mine.unread;
-      for (const m of v.msgs.values()) if (m.seq > v.mine.lastSeq && counts(m)) n++;
-      return n;
-    }
-    let n = 0;
-    for (const m of v.msgs.values()) if (m.seq > v.readSeq && counts(m)) n++;
-    return n;
-  }
-
-  /** @param {string} room */
-  const roomInfo = (room) => state.rooms.get(room)?.info ?? null;
-  /**
-   * @param {string} room
-   * @param {string} userId
-   * @returns {"owner" | "moderator" | "member"}
-   */
-  function roleOf(room, userId) {
-    const info = roomInfo(room);
-    if (info && info.owner && info.owner.id === userId) return "owner";
-    if (info && info.moderators.some((u) => u.id === userId)) return "moderator";
-    return "member";
-  }
-  /** @param {string} room */
-  const canModerate = (room) => roleOf(room, me().id) !== "member";
-
-  // ---- rendering -----------------------------------------------------------
+  // ---- the parts of the page -------------------------------------------------------
   const conversation = ChatConversation.create({
     list: $("messages"),
     me,
@@ -236,138 +147,144 @@ const ParlorChat = (() => {
     onLeave: (room) => void leave(room),
     onOpenDm: (user) => void openDm(user),
   });
-  const composer = ChatComposer.create({ onSubmit: submit, onInput });
+  const typing = ChatTyping.create({
+    emit: (room, on) => connected() && socket().emit("typing", { room, typing: on }),
+    room: () => currentRoom()?.room ?? null,
+  });
+  const composer = ChatComposer.create({
+    onSubmit: submit,
+    onInput: () => connected() && composer.mode.type !== "edit" && typing.typed(),
+  });
   const search = ChatSearch.create({
     search: (q) => request("message:search", { q }),
     open: (room, seq) => void jumpTo(room, seq),
   });
+  const outbox = ChatOutbox.create({
+    send(v, p) {
+      if (v.kind === "dm") return request("dm:send", { to: v.with.id, text: p.text, clientId: p.clientId });
+      /** @type {import("../server/protocol").MessageSendInput} */
+      const payload = { room: v.room, text: p.text, clientId: p.clientId };
+      if (p.replyTo !== undefined) payload.replyTo = p.replyTo;
+      return request("message:send", payload);
+    },
+    sent(v, message) {
+      if (v.kind === "room") {
+        const m = /** @type {Message} */ (message);
+        // Unless a catch-up brought it already (a lost ack, retried).
+        if (rooms.markSeen(m)) hold(m);
+        else renderIfCurrent(v);
+        scheduleReceipts();
+      } else {
+        model.addDms(v, [/** @type {DirectMessage} */ (message)]);
+        model.rememberDmSeen(v);
+        renderIfCurrent(v, "bottom");
+      }
+    },
+    changed: (v) => renderIfCurrent(v),
+  });
 
+  // ---- rendering -------------------------------------------------------------------
+  /** @type {{ v: ChatView; mode: "keep" | "bottom" } | null} */
+  let queued = null;
   /**
+   * Renders the view if it is on screen, and the sidebar, once per task: a catch-up of 500 messages
+   * renders once, not 500 times.
+   *
    * @param {ChatView} v
-   * @param {"keep" | "bottom" | "prepend"} [mode]
+   * @param {"keep" | "bottom"} [mode] "bottom" wins over "keep" within one task
    */
   function renderIfCurrent(v, mode = "keep") {
-    if (v.key === state.current) {
-      conversation.render(v, mode);
-      maybeRead();
+    if (!queued) queueMicrotask(flushRender);
+    const prev = queued;
+    queued = {
+      v: prev && prev.v !== v && prev.v.key === state.current ? prev.v : v,
+      mode: prev && prev.mode === "bottom" ? "bottom" : mode,
+    };
+  }
+  function flushRender() {
+    const q = queued;
+    queued = null;
+    if (q && q.v.key === state.current) {
+      conversation.render(q.v, q.mode);
+      markRead();
     }
     renderSidebar();
   }
 
   function renderSidebar() {
-    const rooms = [...state.rooms.values()].sort((a, b) => a.room.localeCompare(b.room));
-    sidebar.renderRooms(rooms.map((v) => ({ room: v.room, unread: unreadOf(v), active: v.key === state.current })));
+    const rooms = [...model.rooms.values()].sort((a, b) => a.room.localeCompare(b.room));
+    sidebar.renderRooms(rooms.map((v) => ({ room: v.room, unread: model.unreadOf(v), active: v.key === state.current })));
     const lastTs = (/** @type {DmView} */ v) => v.msgs[v.msgs.length - 1]?.ts ?? 0;
-    const dms = [...state.dms.values()].sort((a, b) => lastTs(b) - lastTs(a));
+    const dms = [...model.dms.values()].sort((a, b) => lastTs(b) - lastTs(a));
     sidebar.renderDms(dms.map((v) => ({ user: v.with, unread: v.unread, active: v.key === state.current })));
-    const total = rooms.reduce((n, v) => n + unreadOf(v), 0) + dms.reduce((n, v) => n + v.unread, 0);
+    const total = rooms.reduce((n, v) => n + model.unreadOf(v), 0) + dms.reduce((n, v) => n + v.unread, 0);
     document.title = total ? `(${total}) ${BASE_TITLE}` : BASE_TITLE;
   }
 
   function renderHeader() {
     const v = currentView();
     const chat = $("chat");
-    const title = $("room-title");
     const topic = $("room-topic");
-    if (!v) {
-      title.textContent = "No room";
-      topic.textContent = "";
-      delete chat.dataset.room;
-      return;
-    }
-    if (v.kind === "room") {
-      title.textContent = `#${v.room}`;
-      topic.textContent = v.info?.topic ?? "";
-      chat.dataset.room = v.room;
-      chat.dataset.myRole = roleOf(v.room, me().id);
-      delete chat.dataset.dm;
-    } else {
-      title.textContent = `@${label(v.with)}`;
-      topic.textContent = "Direct messages";
-      chat.dataset.dm = v.with.id;
-      delete chat.dataset.room;
-      delete chat.dataset.myRole;
-    }
+    $("room-title").textContent = !v ? "No room" : v.kind === "room" ? `#${v.room}` : `@${label(v.with)}`;
+    topic.textContent = !v ? "" : v.kind === "room" ? (v.info?.topic ?? "") : "Direct messages";
     topic.hidden = !topic.textContent;
+    for (const key of ["room", "myRole", "dm", "view"]) delete chat.dataset[key];
+    if (!v) return;
     chat.dataset.view = v.kind;
+    if (v.kind === "dm") chat.dataset.dm = v.with.id;
+    else {
+      chat.dataset.room = v.room;
+      chat.dataset.myRole = model.roleOf(v.room, me().id);
+    }
   }
 
   function renderMembers() {
     const v = currentRoom();
     if (!v) return void $("members").replaceChildren();
-    const items = sidebar.renderMembers(v.members, (u) => roleOf(v.room, u.id));
+    const items = sidebar.renderMembers(v.members, (u) => model.roleOf(v.room, u.id));
     emit("members", items, v.members, v.room);
   }
 
-  function renderTyping() {
-    const v = currentRoom();
-    const names = [...state.typing.values()].filter((t) => v && t.room === v.room).map((t) => t.name);
-    $("typing").textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "are" : "is"} typing…` : "";
-  }
+  /** @param {string} text a new message from someone else, for screen readers (#announcer) */
+  const announce = (text) => ($("announcer").textContent = text);
 
-  /** @param {string} text */
-  function announce(text) {
-    $("announcer").textContent = text;
-  }
-
-  // ---- holding messages ----------------------------------------------------
-  /**
-   * @param {RoomView} v
-   * @param {Message} m
-   */
-  function put(v, m) {
-    noteUser(m.user);
-    v.msgs.set(m.seq, m);
-    // Sending moves the sender's own cursor (PROTOCOL "Read state").
-    if (m.user.id === me().id) v.readSeq = Math.max(v.readSeq, m.seq);
-  }
-
+  // ---- holding messages --------------------------------------------------------------
   /**
    * A new message of a room (live or from a catch-up); RoomSync hands each seq over once.
    *
    * @param {Message} m
    */
   function hold(m) {
-    const v = roomView(m.room);
-    put(v, m);
+    const v = model.roomView(m.room);
+    model.put(v, m);
     if (m.user.id !== me().id && v.key === state.current) announce(`${m.user.name}: ${m.text}`);
     renderIfCurrent(v);
     if (v.key === state.current) scheduleReceipts();
   }
 
-  /** @param {Message} m a message in its current form (edit, catch-up update) */
+  /** @param {Message | null | undefined} m a held message in its current form */
   function replace(m) {
-    const v = state.rooms.get(m.room);
-    if (!v) return;
-    if (v.msgs.has(m.seq)) put(v, m);
-    for (const other of v.msgs.values()) {
-      if (other.replyTo && other.replyTo.seq === m.seq) {
-        const replyTo = m.deleted
-          ? { seq: m.seq, user: m.user, text: "", deleted: /** @type {true} */ (true) }
-          : { ...other.replyTo, text: m.text.slice(0, 140) };
-        v.msgs.set(other.seq, { ...other, replyTo });
-      }
-    }
+    const v = m && model.rooms.get(m.room);
+    if (!m || !v) return;
+    model.replace(v, m);
     renderIfCurrent(v);
+  }
+
+  /** @param {{ room: string; seq: number; rev: number; reactions?: Message["reactions"] }} r */
+  function setReactions(r) {
+    rooms.noteRev(r.room, r.rev);
+    const v = model.rooms.get(r.room);
+    if (v) replace(model.withReactions(v, r));
   }
 
   /**
    * @param {string} room
-   * @param {number} seq
-   * @param {number | undefined} rev
-   */
-  function tombstone(room, seq, rev) {
-    const old = state.rooms.get(room)?.msgs.get(seq);
-    if (old) replace({ id: old.id, room, seq, user: old.user, text: "", ts: old.ts, rev: rev ?? old.rev, deleted: true });
-  }
-
-  /**
-   * @param {RoomView} v
    * @param {string} text
    */
-  function notice(v, text) {
-    const last = Math.max(0, ...v.msgs.keys());
-    v.notices.push({ ts: Date.now(), afterSeq: last, text });
+  function notice(room, text) {
+    const v = model.rooms.get(room);
+    if (!v) return;
+    model.notice(v, text);
     renderIfCurrent(v);
   }
 
@@ -379,14 +296,14 @@ const ParlorChat = (() => {
       if (sinceSeq !== undefined && sinceRev !== undefined) payload.sinceRev = sinceRev;
       const res = await request("room:join", payload);
       if (!res.ok) throw new AckFailure(res);
-      const v = roomView(room);
+      const v = model.roomView(room);
       v.info = res.data.info;
       v.readSeq = Math.max(v.readSeq, res.data.readSeq);
       v.members = res.data.members;
       for (const u of res.data.members) noteUser(u);
       if (sinceSeq === undefined) {
         // A first join's answer is returned, not delivered: it is held here.
-        for (const m of res.data.messages) put(v, m);
+        for (const m of res.data.messages) model.put(v, m);
         v.hasOlder = res.data.messages.length > 0 && res.data.messages[0].seq > 1;
       }
       emit("room-info", res.data.info);
@@ -400,14 +317,15 @@ const ParlorChat = (() => {
     gapCheckMs: 250,
   });
 
-  // ---- views ---------------------------------------------------------------
-  /** @param {string} key */
+  // ---- views -------------------------------------------------------------------------
+  /** @param {string | null} key */
   function setView(key) {
     state.current = key;
     const v = currentView();
+    queued = null;
     if (composer.mode.type !== "send") composer.clear();
     if (v && v.kind === "room") {
-      v.dividerSeq = unreadOf(v) > 0 ? v.readSeq : null;
+      v.dividerSeq = model.unreadOf(v) > 0 ? v.readSeq : null;
       v.pickerSeq = null;
       const url = new URL(location.href);
       url.searchParams.set("room", v.room);
@@ -415,20 +333,18 @@ const ParlorChat = (() => {
       void refreshMembers(v);
       void refreshReceipts();
     }
-    if (v && v.kind === "dm") v.unread = 0;
     renderHeader();
     renderMembers();
     conversation.render(v, "bottom");
     if (v && v.kind === "room" && v.dividerSeq !== null) $("unread-divider")?.scrollIntoView({ block: "start" });
-    if (v && v.kind === "dm") rememberDmSeen(v);
-    renderTyping();
+    typing.render();
+    markRead();
     renderSidebar();
-    maybeRead();
     emit("view", v);
   }
 
   /**
-   * Joins `room` if this socket has not (RoomSync shares a join in flight).
+   * Joins `room` unless this socket has (RoomSync shares a join in flight).
    *
    * @param {string} room
    */
@@ -458,67 +374,27 @@ const ParlorChat = (() => {
     forgetRoom(room);
   }
 
-  /** @param {string} room */
+  /** @param {string} room left, kicked or banned: gone from the page */
   function forgetRoom(room) {
     rooms.forget(room);
-    state.rooms.delete(room);
-    if (state.current === `room:${room}`) {
-      const next = [...state.rooms.keys()].sort()[0];
-      if (next) setView(`room:${next}`);
-      else {
-        state.current = null;
-        renderHeader();
-        renderMembers();
-        conversation.render(null);
-        emit("view", null);
-      }
-    }
+    model.rooms.delete(room);
+    if (state.current === `room:${room}`) setView([...model.rooms.keys()].sort().map((r) => `room:${r}`)[0] ?? null);
     renderSidebar();
   }
 
   /** @param {User} user */
   async function openDm(user) {
     showError("");
-    const v = dmView(user);
+    const v = model.dmView(user);
     setView(v.key);
-    if (!v.loaded) {
-      const res = await request("dm:history", { with: user.id, limit: 50 });
-      if (!res.ok) return void showError(ChatErrors.friendly(res, "dm"));
-      v.loaded = true;
-      addDms(v, res.data.messages);
-      v.hasOlder = res.data.hasMore;
-      renderIfCurrent(v, "bottom");
-    }
-  }
-
-  /**
-   * @param {DmView} v
-   * @param {DirectMessage[]} messages
-   */
-  function addDms(v, messages) {
-    const ids = new Set(v.msgs.map((m) => m.id));
-    for (const m of messages) {
-      if (ids.has(m.id)) continue;
-      noteUser(m.from);
-      v.msgs.push(m);
-    }
-    v.msgs.sort((a, b) => a.ts - b.ts);
-  }
-
-  const DM_SEEN_KEY = () => `parlor.dmSeen.${me().id}`;
-  /** @returns {Record<string, number>} the other user's id -> newest DM ts seen */
-  function dmSeen() {
-    try {
-      return JSON.parse(localStorage.getItem(DM_SEEN_KEY()) || "{}");
-    } catch (_) {
-      return {};
-    }
-  }
-  /** @param {DmView} v */
-  function rememberDmSeen(v) {
-    const seen = dmSeen();
-    seen[v.with.id] = Math.max(seen[v.with.id] ?? 0, v.msgs[v.msgs.length - 1]?.ts ?? Date.now());
-    localStorage.setItem(DM_SEEN_KEY(), JSON.stringify(seen));
+    if (v.loaded) return;
+    const res = await request("dm:history", { with: user.id, limit: 50 });
+    if (!res.ok) return void showError(ChatErrors.friendly(res, "dm"));
+    v.loaded = true;
+    model.addDms(v, res.data.messages);
+    v.hasOlder = res.data.hasMore;
+    renderIfCurrent(v, "bottom");
+    markRead();
   }
 
   /** @param {ChatView} v */
@@ -527,14 +403,14 @@ const ParlorChat = (() => {
     v.loadingOlder = true;
     try {
       if (v.kind === "room") {
-        const res = await request("message:history", { room: v.room, beforeSeq: minSeq(v), limit: 100 });
-        if (!res.ok) return (void showError(ChatErrors.friendly(res, "history")), false);
-        for (const m of res.data.messages) if (!v.msgs.has(m.seq)) put(v, m);
-        v.hasOlder = res.data.hasMore && minSeq(v) > 1;
+        const res = await request("message:history", { room: v.room, beforeSeq: model.minSeq(v), limit: 100 });
+        if (!res.ok) return (showError(ChatErrors.friendly(res, "history")), false);
+        for (const m of res.data.messages) if (!v.msgs.has(m.seq)) model.put(v, m);
+        v.hasOlder = res.data.hasMore && model.minSeq(v) > 1;
       } else {
         const res = await request("dm:history", { with: v.with.id, before: v.msgs[0]?.ts ?? Date.now(), limit: 50 });
-        if (!res.ok) return (void showError(ChatErrors.friendly(res, "dm")), false);
-        addDms(v, res.data.messages);
+        if (!res.ok) return (showError(ChatErrors.friendly(res, "dm")), false);
+        model.addDms(v, res.data.messages);
         v.hasOlder = res.data.hasMore && res.data.messages.length > 0;
       }
       if (v.key === state.current) conversation.render(v, "prepend");
@@ -552,8 +428,8 @@ const ParlorChat = (() => {
    */
   async function jumpTo(room, seq) {
     if (state.current !== `room:${room}` && !(await openRoom(room))) return;
-    const v = roomView(room);
-    while (!v.msgs.has(seq) && v.hasOlder && minSeq(v) > seq) if (!(await loadOlder(v))) break;
+    const v = model.roomView(room);
+    while (!v.msgs.has(seq) && v.hasOlder && model.minSeq(v) > seq) if (!(await loadOlder(v))) break;
     if (!v.msgs.has(seq)) return void showError("That message is no longer there.");
     v.highlightSeq = seq;
     conversation.render(v);
@@ -564,16 +440,25 @@ const ParlorChat = (() => {
   function onScroll() {
     const v = currentView();
     if (v && $("messages").scrollTop < 120) void loadOlder(v);
-    maybeRead();
+    markRead();
   }
 
-  // ---- read state ----------------------------------------------------------
+  // ---- read state --------------------------------------------------------------------
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let readTimer;
-  /** Moves the read cursor to the newest message on screen while the page is visible and focused. */
-  function maybeRead() {
-    const v = currentRoom();
+  /**
+   * While the page is visible and focused: a room's read cursor moves to the newest message on screen
+   * (room:read, soon after), a DM conversation is seen.
+   */
+  function markRead() {
+    const v = currentView();
     if (!v || document.visibilityState !== "visible" || !document.hasFocus()) return;
+    if (v.kind === "dm") {
+      if (!v.unread) return;
+      model.rememberDmSeen(v);
+      renderSidebar();
+      return;
+    }
     const seq = conversation.lastVisibleSeq();
     if (seq <= v.readSeq) return;
     v.readSeq = seq;
@@ -585,8 +470,8 @@ const ParlorChat = (() => {
       if (res.ok) v.readSeq = Math.max(v.readSeq, res.data.readSeq);
     }, 150);
   }
-  document.addEventListener("visibilitychange", maybeRead);
-  window.addEventListener("focus", maybeRead);
+  document.addEventListener("visibilitychange", markRead);
+  window.addEventListener("focus", markRead);
 
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let receiptsTimer;
@@ -616,7 +501,7 @@ const ParlorChat = (() => {
   /** @param {string} room */
   async function refreshInfo(room) {
     const res = await request("room:info", { room });
-    const v = state.rooms.get(room);
+    const v = model.rooms.get(room);
     if (!res.ok || !v) return;
     v.info = res.data.info;
     emit("room-info", v.info);
@@ -632,7 +517,7 @@ const ParlorChat = (() => {
     if (!res.ok) return;
     for (const entry of res.data.rooms) {
       if (!(await join(entry.room))) continue;
-      const v = roomView(entry.room);
+      const v = model.roomView(entry.room);
       v.mine = { lastSeq: entry.lastSeq, readSeq: entry.readSeq, unread: entry.unread };
       v.readSeq = Math.max(v.readSeq, entry.readSeq);
     }
@@ -642,27 +527,17 @@ const ParlorChat = (() => {
   async function refreshDms() {
     const res = await request("dm:list", {});
     if (!res.ok) return;
-    const seen = dmSeen();
+    const seen = model.dmSeen();
     for (const c of res.data.conversations) {
-      const v = dmView(c.with);
-      if (!v.msgs.some((m) => m.id === c.last.id)) {
-        if (c.last.from.id !== me().id && c.last.ts > (seen[c.with.id] ?? 0) && v.key !== state.current) v.unread = Math.max(v.unread, 1);
-        addDms(v, [c.last]);
-      }
+      const v = model.dmView(c.with);
+      if (v.msgs.some((m) => m.id === c.last.id)) continue;
+      if (c.last.from.id !== me().id && c.last.ts > (seen[c.with.id] ?? 0) && v.key !== state.current) v.unread = Math.max(v.unread, 1);
+      model.addDms(v, [c.last]);
     }
     renderSidebar();
   }
 
-  // ---- sending ---------------------------------------------------------------
-  /** Resolves once connected and every room is rejoined; sends wait for it. */
-  /** @type {Promise<void>} */
-  let ready;
-  /** @type {() => void} */
-  let markReady = () => undefined;
-  const resetReady = () => (ready = new Promise((resolve) => (markReady = resolve)));
-  resetReady();
-  let isReady = false;
-
+  // ---- what the user does ------------------------------------------------------------
   /**
    * @param {string} text
    * @param {ComposerMode} mode
@@ -670,7 +545,7 @@ const ParlorChat = (() => {
   async function submit(text, mode) {
     const v = currentView();
     if (!v) return false;
-    stopTyping();
+    typing.stop();
     if (mode.type === "edit" && v.kind === "room") {
       const res = await request("message:edit", { room: v.room, seq: mode.message.seq, text });
       if (!res.ok) return (showError(ChatErrors.friendly(res, "edit")), false);
@@ -678,64 +553,9 @@ const ParlorChat = (() => {
       replace(res.data.message);
       return true;
     }
-    /** @type {Pending} */
-    const p = { clientId: ChatDom.clientId(), text, ts: Date.now(), status: isReady ? "sending" : "waiting" };
-    if (mode.type === "reply" && v.kind === "room") p.replyTo = mode.message.seq;
-    v.pending.push(p);
+    outbox.add(v, text, mode.type === "reply" && v.kind === "room" ? mode.message.seq : undefined);
     renderIfCurrent(v, "bottom");
-    void deliver(v, p);
     return true;
-  }
-
-  /**
-   * Sends a pending message until it is stored or refused. Every attempt reuses its clientId, so a lost ack
-   * never stores it twice; a dropped connection fails the request at once and the retry waits for the rejoin.
-   *
-   * @param {ChatView} v
-   * @param {Pending} p
-   */
-  async function deliver(v, p) {
-    for (let attempt = 0; attempt < 8; attempt++) {
-      if (!isReady) {
-        p.status = "waiting";
-        renderIfCurrent(v);
-      }
-      await ready;
-      if (!v.pending.includes(p)) return;
-      p.status = "sending";
-      renderIfCurrent(v);
-      /** @type {import("./globals").PageAck<{ message: Message }> | import("./globals").PageAck<{ message: DirectMessage }>} */
-      let res;
-      if (v.kind === "room") {
-        /** @type {import("../server/protocol").MessageSendInput} */
-        const payload = { room: v.room, text: p.text, clientId: p.clientId };
-        if (p.replyTo !== undefined) payload.replyTo = p.replyTo;
-        res = await request("message:send", payload);
-      } else res = await request("dm:send", { to: v.with.id, text: p.text, clientId: p.clientId });
-      if (res.ok) {
-        v.pending = v.pending.filter((x) => x !== p);
-        if (v.kind === "room") {
-          const m = /** @type {Message} */ (res.data.message);
-          // Unless a catch-up brought it already (a lost ack, retried).
-          if (rooms.markSeen(m)) hold(m);
-          else renderIfCurrent(v);
-          scheduleReceipts();
-        } else {
-          addDms(v, [/** @type {DirectMessage} */ (res.data.message)]);
-          rememberDmSeen(v);
-          renderIfCurrent(v, "bottom");
-        }
-        return;
-      }
-      if (res.error.code !== "TIMEOUT") {
-        p.status = "failed";
-        p.error = ChatErrors.friendly(res, v.kind === "room" ? "send" : "dm");
-        return void renderIfCurrent(v);
-      }
-    }
-    p.status = "failed";
-    p.error = "the server did not answer.";
-    renderIfCurrent(v);
   }
 
   /** @param {ConversationAction} a */
@@ -743,16 +563,7 @@ const ParlorChat = (() => {
     const v = currentView();
     if (!v) return;
     if (a.type === "older") return void loadOlder(v);
-    if (a.type === "retry" || a.type === "discard") {
-      const p = v.pending.find((x) => x.clientId === a.clientId);
-      if (!p) return;
-      if (a.type === "discard") {
-        v.pending = v.pending.filter((x) => x !== p);
-        return renderIfCurrent(v);
-      }
-      p.status = "sending";
-      return void deliver(v, p);
-    }
+    if (a.type === "retry" || a.type === "discard") return a.type === "retry" ? outbox.retry(v, a.clientId) : outbox.discard(v, a.clientId);
     if (v.kind !== "room") return;
     if (a.type === "quote") return void jumpTo(v.room, a.seq);
     if (a.type === "reply") return composer.reply(a.message);
@@ -760,52 +571,15 @@ const ParlorChat = (() => {
     if (a.type === "delete") {
       const res = await request("message:delete", { room: v.room, seq: a.message.seq });
       if (!res.ok) return void showError(ChatErrors.friendly(res, "delete"));
-      tombstone(v.room, a.message.seq, undefined);
-      return;
+      return replace(model.tombstoneOf(v, a.message.seq, undefined));
     }
-    if (a.type === "react") {
-      const res = await request("message:react", { room: v.room, seq: a.message.seq, emoji: a.emoji, on: a.on });
-      if (!res.ok) return void showError(ChatErrors.friendly(res, "react"));
-      setReactions(res.data);
-    }
+    if (a.type !== "react") return;
+    const res = await request("message:react", { room: v.room, seq: a.message.seq, emoji: a.emoji, on: a.on });
+    if (!res.ok) return void showError(ChatErrors.friendly(res, "react"));
+    setReactions(res.data);
   }
 
-  /** @param {{ room: string; seq: number; rev: number; reactions: import("../server/protocol").Message["reactions"] }} r */
-  function setReactions(r) {
-    rooms.noteRev(r.room, r.rev);
-    const old = state.rooms.get(r.room)?.msgs.get(r.seq);
-    if (!old) return;
-    const next = { ...old, rev: r.rev };
-    if (r.reactions && r.reactions.length) next.reactions = r.reactions;
-    else delete next.reactions;
-    replace(next);
-  }
-
-  // ---- typing ------------------------------------------------------------------
-  let typingSent = false;
-  /** @type {string | null} */
-  let typingRoom = null;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let typingTimer;
-  function onInput() {
-    const v = currentRoom();
-    if (!v || !connected() || composer.mode.type === "edit") return;
-    if (!typingSent || typingRoom !== v.room) {
-      stopTyping();
-      typingSent = true;
-      typingRoom = v.room;
-      socket().emit("typing", { room: v.room, typing: true });
-    }
-    clearTimeout(typingTimer);
-    typingTimer = setTimeout(stopTyping, 2500);
-  }
-  function stopTyping() {
-    clearTimeout(typingTimer);
-    if (typingSent && typingRoom && connected()) socket().emit("typing", { room: typingRoom, typing: false });
-    typingSent = false;
-  }
-
-  // ---- socket ------------------------------------------------------------------
+  // ---- the socket --------------------------------------------------------------------
   /** @param {boolean} offline */
   function setOffline(offline) {
     $("offline-banner").hidden = !offline;
@@ -820,35 +594,8 @@ const ParlorChat = (() => {
     showLogin(message || "Your session expired. Enter your name again.");
   }
 
-  /** @type {(v: RoomView, text: string) => void} */
-  const roomNotice = (v, text) => notice(v, text);
-
-  /** @param {ModAction} a */
-  function moderationText(a) {
-    const who = a.target ? a.target.name : "";
-    const by = a.by.name;
-    const until = a.until ? ` until ${new Date(a.until).toLocaleString()}` : "";
-    const reason = a.reason ? ` (${a.reason})` : "";
-    /** @type {Record<ModAction["action"], string>} */
-    const texts = {
-      mute: `${who} was muted by ${by}${until}`,
-      unmute: `${who} was unmuted by ${by}`,
-      kick: `${who} was removed by ${by}`,
-      ban: `${who} was banned by ${by}${until}`,
-      unban: `${who} was unbanned by ${by}`,
-      promote: `${who} is now a moderator (by ${by})`,
-      demote: `${who} is no longer a moderator (by ${by})`,
-      delete: `${by} deleted a message`,
-      update: `${by} changed the room settings`,
-    };
-    return texts[a.action] + reason;
-  }
-
-  function connect() {
-    /** @type {ChatSocket} */
-    const s = io("/chat", { auth: { token: session().token } });
-    state.socket = s;
-
+  /** @param {ChatSocket} s */
+  function listen(s) {
     s.on("connect", async () => {
       // Rejoin (with sinceSeq) before anything is sent: on a new server our socket is in no room yet,
       // and what we missed must come first.
@@ -858,22 +605,20 @@ const ParlorChat = (() => {
         if (!state.opened) state.opened = state.startRoom !== "lobby" && (await openRoom("lobby"));
       } else {
         const v = currentView();
-        if (v) conversation.render(v);
+        if (v) renderIfCurrent(v);
         if (v && v.kind === "room") void refreshMembers(v);
       }
       for (const err of errors) showError(errorText(err));
       setOffline(false);
-      isReady = true;
-      markReady();
+      outbox.setReady(true);
       await refreshMine();
       await refreshDms();
       void refreshReceipts();
     });
     s.on("disconnect", () => {
-      isReady = false;
-      resetReady();
+      outbox.setReady(false);
       setOffline(true);
-      stopTyping();
+      typing.stop();
     });
     s.on("connect_error", (err) => {
       if (err.message === "UNAUTHORIZED") signOut();
@@ -884,8 +629,7 @@ const ParlorChat = (() => {
     s.on("message:new", (m) => {
       // RoomSync notices a hole below m (e.g. after a short disconnect) and fetches it.
       rooms.received(m);
-      state.typing.delete(`${m.room}|${m.user.id}`);
-      renderTyping();
+      typing.gone(m.room, m.user.id);
     });
     s.on("message:updated", (m) => {
       rooms.noteRev(m.room, m.rev);
@@ -893,47 +637,39 @@ const ParlorChat = (() => {
     });
     s.on("message:deleted", ({ room, seq, rev }) => {
       rooms.noteRev(room, rev);
-      tombstone(room, seq, rev);
+      const v = model.rooms.get(room);
+      if (v) replace(model.tombstoneOf(v, seq, rev));
     });
     s.on("message:reactions", (r) => setReactions(r));
     s.on("room:read", ({ room, readSeq }) => {
-      const v = state.rooms.get(room);
+      const v = model.rooms.get(room);
       if (!v || readSeq <= v.readSeq) return;
       v.readSeq = readSeq;
       renderSidebar();
     });
-    s.on("room:member-joined", ({ room, user }) => {
-      noteUser(user);
-      const v = state.rooms.get(room);
-      if (!v || user.id === me().id) return;
-      roomNotice(v, `${label(user)} joined`);
-      if (v.key === state.current) void refreshMembers(v);
-    });
-    s.on("room:member-left", ({ room, user }) => {
-      state.typing.delete(`${room}|${user.id}`);
-      renderTyping();
-      const v = state.rooms.get(room);
-      if (!v || user.id === me().id) return;
-      roomNotice(v, `${label(user)} left`);
-      if (v.key === state.current) void refreshMembers(v);
-    });
+    for (const event of /** @type {const} */ (["room:member-joined", "room:member-left"]))
+      s.on(event, ({ room, user }) => {
+        noteUser(user);
+        typing.gone(room, user.id);
+        const v = model.rooms.get(room);
+        if (!v || user.id === me().id) return;
+        notice(room, `${label(user)} ${event === "room:member-joined" ? "joined" : "left"}`);
+        if (v.key === state.current) void refreshMembers(v);
+      });
     s.on("room:updated", (info) => {
-      const v = state.rooms.get(info.room);
+      const v = model.rooms.get(info.room);
       if (!v) return;
       const before = v.info;
       v.info = info;
-      if (before && before.topic !== info.topic) roomNotice(v, info.topic ? `The topic is now “${info.topic}”` : "The topic was cleared");
-      if (before && before.slowModeMs !== info.slowModeMs)
-        roomNotice(v, info.slowModeMs ? `Slow mode is on: one message every ${Math.round(info.slowModeMs / 1000)} s` : "Slow mode is off");
+      if (before) for (const text of ChatModel.settingsTexts(before, info)) notice(info.room, text);
       emit("room-info", info);
       if (v.key !== state.current) return;
       renderHeader();
       renderMembers();
     });
     s.on("room:moderation", (a) => {
-      const v = state.rooms.get(a.room);
-      if (v && a.action !== "delete" && a.action !== "update") roomNotice(v, moderationText(a));
-      if (v && (a.action === "promote" || a.action === "demote")) void refreshInfo(a.room);
+      if (a.action !== "delete" && a.action !== "update") notice(a.room, ChatModel.moderationText(a));
+      if (a.action === "promote" || a.action === "demote") void refreshInfo(a.room);
       emit("moderation", a);
     });
     s.on("room:removed", ({ room, action }) => {
@@ -941,31 +677,23 @@ const ParlorChat = (() => {
       forgetRoom(room);
       emit("removed", { room, action });
     });
-    s.on("typing", ({ room, user, typing }) => {
-      const key = `${room}|${user.id}`;
-      const prev = state.typing.get(key);
-      if (prev) clearTimeout(prev.timer);
-      if (typing)
-        state.typing.set(key, { room, name: user.name, timer: setTimeout(() => (state.typing.delete(key), renderTyping()), 5000) });
-      else state.typing.delete(key);
-      renderTyping();
-    });
+    s.on("typing", (e) => typing.received(e));
     s.on("dm:new", (m) => {
       // A DM has its own view: it never shows inside a room's conversation.
-      const other = m.from.id === me().id ? m.to : m.from;
-      const v = dmView(other);
-      addDms(v, [m]);
-      if (v.key === state.current && document.visibilityState === "visible") rememberDmSeen(v);
-      else if (m.from.id !== me().id) v.unread++;
-      if (m.from.id !== me().id) announce(`Direct message from ${m.from.name}: ${m.text}`);
+      const incoming = m.from.id !== me().id;
+      const v = model.dmView(incoming ? m.from : m.to);
+      model.addDms(v, [m]);
+      if (incoming) v.unread++;
+      if (incoming) announce(`Direct message from ${m.from.name}: ${m.text}`);
       renderIfCurrent(v);
+      markRead();
     });
     s.on("system:shutdown", (p) => {
       $("status").textContent = `server restarting, reconnecting in ${Math.round(p.reconnectAfterMs / 1000)} s`;
     });
   }
 
-  // ---- wiring ------------------------------------------------------------------
+  // ---- signing in --------------------------------------------------------------------
   /** @param {string} message */
   function showLogin(message) {
     $("chat").hidden = true;
@@ -981,7 +709,10 @@ const ParlorChat = (() => {
     $("login").hidden = true;
     $("chat").hidden = false;
     $("me").textContent = `signed in as ${state.session.user.name}`;
-    connect();
+    /** @type {ChatSocket} */
+    const s = io("/chat", { auth: { token: state.session.token } });
+    state.socket = s;
+    listen(s);
     composer.focus();
   }
 
@@ -1007,7 +738,7 @@ const ParlorChat = (() => {
     me,
     view: currentView,
     roomInfo,
-    roleOf,
+    roleOf: model.roleOf,
     canModerate,
     request,
     friendly: ChatErrors.friendly,

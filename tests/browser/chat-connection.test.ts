@@ -43,25 +43,56 @@ test("offline: a banner, the send waits as pending, then goes out once when the 
 });
 
 test("a refused send is shown as failed with a friendly reason and a Retry that sends it", async () => {
-  const ada = await bed.person("Ada", "slow");
-  const bob = await bed.person("Bob", "slow");
-  // Ada joined first: she owns the room and turns slow mode on.
+  const ada = await bed.person("Ada", "refused");
+  const bob = await bed.person("Bob", "refused");
+  const bobId = (await bob.session()).user.id;
+  // Ada joined first: she owns the room, and mutes Bob until she unmutes him.
   const socket = await bed.t.connectChat((await ada.session()).token);
-  okData(await emitAck(socket, "room:update", { room: "slow", slowModeMs: 2500 }));
-  await bob.page.locator("#messages li.notice", { hasText: "Slow mode is on" }).waitFor();
+  okData(await emitAck(socket, "mod:mute", { room: "refused", user: bobId }));
+  await bob.page.locator("#messages li.notice", { hasText: "was muted by Ada" }).waitFor();
 
-  await say(bob.page, "one");
-  await messageWithText(bob.page, "one").and(bob.page.locator("li[data-seq]")).waitFor();
-  await say(bob.page, "two");
-  const failed = bob.page.locator("#messages li.msg.pending.failed", { hasText: "two" });
+  await say(bob.page, "let me speak");
+  const failed = bob.page.locator("#messages li.msg.pending.failed", { hasText: "let me speak" });
   await failed.waitFor();
   const reason = await failed.locator(".state").textContent();
-  expect(reason).toMatch(/^Not sent: You're sending too fast — wait a moment/);
-  expect(reason).not.toMatch(/RATE_LIMITED/);
+  expect(reason).toBe("Not sent: You're muted in this room.");
+  expect(await messageWithText(ada.page, "let me speak").count()).toBe(0);
 
-  await bob.page.waitForTimeout(2600);
+  okData(await emitAck(socket, "mod:unmute", { room: "refused", user: bobId }));
+  await bob.page.locator("#messages li.notice", { hasText: "was unmuted by Ada" }).waitFor();
   await failed.locator("button[data-action=retry]").click();
-  await messageWithText(ada.page, "two").waitFor();
+  await messageWithText(ada.page, "let me speak").waitFor();
   await failed.waitFor({ state: "detached" });
-  expect(await messageWithText(bob.page, "two").count()).toBe(1);
+  expect(await messageWithText(bob.page, "let me speak").count()).toBe(1);
+
+  // Discard drops a failed send without sending it.
+  okData(await emitAck(socket, "mod:mute", { room: "refused", user: bobId }));
+  await bob.page.locator("#messages li.notice", { hasText: "was muted by Ada" }).nth(1).waitFor();
+  await say(bob.page, "never mind");
+  const second = bob.page.locator("#messages li.msg.pending.failed", { hasText: "never mind" });
+  await second.locator("button", { hasText: "Discard" }).click();
+  await second.waitFor({ state: "detached" });
+});
+
+test("every error code reads as a sentence, never the bare code", async () => {
+  const { page } = await bed.person("Eve", "codes");
+  const codes = [
+    "BAD_REQUEST",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "CONFLICT",
+    "RATE_LIMITED",
+    "PAYLOAD_TOO_LARGE",
+    "UNKNOWN_EVENT",
+    "INTERNAL",
+    "TIMEOUT",
+  ];
+  const texts = (await page.evaluate(`${JSON.stringify(codes)}.map((code) =>
+    ChatErrors.friendly({ ok: false, error: { code, message: "the server's words", details: code === "RATE_LIMITED" ? { retryAfterMs: 2500 } : undefined } }, "send"))`)) as string[];
+  texts.forEach((text, i) => {
+    expect(text).not.toContain(codes[i]);
+    expect(text).toMatch(/^[A-Z].*[.!]$/);
+  });
+  expect(texts[codes.indexOf("RATE_LIMITED")]).toBe("You're sending too fast — wait a moment (about 3 s).");
 });
