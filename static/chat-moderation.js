@@ -45,8 +45,11 @@ const ChatModeration = (() => {
     if (ms < HOUR) return `${Math.round((ms / MIN) * 10) / 10} min`;
     return `${Math.round((ms / HOUR) * 10) / 10} h`;
   }
-  /** @param {number | null | undefined} until */
-  const untilText = (until) => (until ? `until ${new Date(until).toLocaleString()}` : "until unmuted");
+  /**
+   * @param {number | null | undefined} until
+   * @param {string} [openEnded] what ends it when nothing else does
+   */
+  const untilText = (until, openEnded = "until unmuted") => (until ? `until ${new Date(until).toLocaleString()}` : openEnded);
   /** @param {number | null | undefined} until */
   const active = (until) => until === null || until === undefined || until > Date.now();
 
@@ -124,7 +127,7 @@ const ChatModeration = (() => {
       mute: `${who} is muted ${untilText(a.until)}`,
       unmute: `${who} is no longer muted`,
       kick: `${who} was removed from the room`,
-      ban: `${who} is banned ${untilText(a.until).replace("unmuted", "unbanned")}`,
+      ban: `${who} is banned ${untilText(a.until, "until unbanned")}`,
       unban: `${who} is no longer banned`,
       promote: `${who} is now a moderator`,
       demote: `${who} is no longer a moderator`,
@@ -427,7 +430,7 @@ const ChatModeration = (() => {
         li.dataset.user = user.id;
         const unban = button("Unban", `Unban ${label(user)}`, "unban");
         unban.addEventListener("click", () => void moderate(room, user, "unban"));
-        li.append(el("span", "ban-who", `${label(user)} — ${untilText(a.until).replace("unmuted", "unbanned")}`), unban);
+        li.append(el("span", "ban-who", `${label(user)} — ${untilText(a.until, "until unbanned")}`), unban);
         return li;
       }),
     );

@@ -7,6 +7,7 @@
  * demote; topic and slow mode from #room-settings, live on Bob's page, and
  * Bob's composer held with a countdown by slow mode.
  */
+import fs from "node:fs";
 import type { Page } from "playwright-core";
 import { emitAck, okData } from "../helpers";
 import { chatTestbed, messageWithText, say } from "./chat-people";
@@ -27,9 +28,19 @@ async function moderate(page: Page, userId: string, item: string, reason?: strin
   await page.locator(".mod-confirm button[type=submit]").click();
 }
 
+/** axe-core's serious and critical violations on the page as it is now (evaluated: the CSP refuses inline scripts). */
+async function seriousViolations(page: Page): Promise<{ id: string; targets: string[] }[]> {
+  await page.evaluate(fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
+  return page.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, targets: v.nodes.map((n) => n.target.join(" ")) })))`);
+}
+
 /** What the page says about the focused element: its accessible label or text. */
 const focused = (page: Page) =>
-  page.evaluate(() => document.activeElement?.getAttribute("aria-label") || document.activeElement?.textContent);
+  page.evaluate<string | null>(
+    'document.activeElement && (document.activeElement.getAttribute("aria-label") || document.activeElement.textContent)',
+  );
 
 test("the owner's member menu, by keyboard: mute (Bob's send refused, nothing stored), unmute, kick, ban and unban; a member has no menu", async () => {
   const ada = await bed.person("Ada", "mod");
@@ -77,7 +88,7 @@ test("the owner's member menu, by keyboard: mute (Bob's send refused, nothing st
   await expect(focused(ada.page)).resolves.toBe("Mute until unmuted");
   await ada.page.keyboard.press("Enter");
   await ada.page.locator(".mod-confirm", { hasText: /^Mute Bob #[0-9a-f]{4} until unmuted\?/ }).waitFor();
-  await expect(ada.page.evaluate(() => document.activeElement?.id)).resolves.toBe(`mod-reason-${bobId}`);
+  await expect(ada.page.evaluate<string>("document.activeElement.id")).resolves.toBe(`mod-reason-${bobId}`);
   await ada.page.keyboard.type("spam");
   await ada.page.keyboard.press("Enter");
   await ada.page.locator(".mod-status", { hasText: /^Bob #[0-9a-f]{4} is muted until unmuted \(spam\)\.$/ }).waitFor();
@@ -229,4 +240,21 @@ test("topic and slow mode from the room settings: live in Bob's header; his inpu
   await say(ada.page, "owner two");
   await messageWithText(bob.page, "owner two").waitFor();
   await expect(ada.page.locator("#text").isDisabled()).resolves.toBe(false);
+});
+
+test("axe finds no serious or critical violation with the menu, a confirmation and the room settings open", async () => {
+  const ada = await bed.person("Ada", "axe");
+  const bob = await bed.person("Bob", "axe");
+  const bobId = (await bob.session()).user.id;
+  await moderateButton(ada.page, bobId).click();
+  await ada.page.getByRole("menu").waitFor();
+  expect(await seriousViolations(ada.page)).toEqual([]);
+  await menuItem(ada.page, "Kick from the room").click();
+  await ada.page.locator(".mod-confirm").waitFor();
+  expect(await seriousViolations(ada.page)).toEqual([]);
+  await ada.page.keyboard.press("Escape");
+  await ada.page.locator(".mod-confirm").waitFor({ state: "detached" });
+  await ada.page.locator("#room-settings .room-settings-toggle").click();
+  await ada.page.getByLabel("Topic").waitFor();
+  expect(await seriousViolations(ada.page)).toEqual([]);
 });
