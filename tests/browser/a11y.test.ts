@@ -1,11 +1,12 @@
 /**
  * axe-core (the npm package, run inside Debian's Chromium) over every page in the state a person
- * sees it: the chat signed in, the game's sign-in form, its lobby with a game listed (desktop and
+ * sees it: the chat signed in, and with a conversation and the moderation menu open, the game's sign-in form, its lobby with a game listed (desktop and
  * phone) and its play view (on a phone, with the touch pad shown), and /docs. No violation of impact serious or critical is allowed; a failure
  * lists each one with its rule, help text and the elements at fault.
  */
 import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Message } from "../../server/protocol";
 import { emitAck, okData, setup, type TestServer } from "../helpers";
 import { launchChromium } from "./chromium";
 
@@ -66,6 +67,23 @@ const pages: [string, () => Promise<Page>][] = [
       const page = await open("/?name=Ada");
       await page.locator("#chat").waitFor({ timeout: 15_000 });
       await page.locator("#status", { hasText: /online/i }).waitFor({ timeout: 15_000 });
+      return page;
+    },
+  ],
+  [
+    "/ (a conversation with a reply and a reaction, the moderation menu open)",
+    async () => {
+      // Ada joins first, so she owns the room and may moderate Bob.
+      const page = await open("/?name=Ada&room=talk");
+      await page.locator("#status", { hasText: /online/i }).waitFor({ timeout: 15_000 });
+      const bob = await t.connectUser("Bob");
+      okData(await emitAck(bob.socket, "room:join", { room: "talk" }));
+      const first = okData(await emitAck<{ message: Message }>(bob.socket, "message:send", { room: "talk", text: "hello" })).message;
+      okData(await emitAck(bob.socket, "message:send", { room: "talk", text: "a reply", replyTo: first.seq }));
+      okData(await emitAck(bob.socket, "message:react", { room: "talk", seq: first.seq, emoji: "👍", on: true }));
+      await page.locator("#messages li", { hasText: "a reply" }).first().waitFor();
+      await page.locator(`#members li[data-user="${bob.session.user.id}"] .mod-open-menu`).click();
+      await page.getByRole("menu").waitFor();
       return page;
     },
   ],
