@@ -1,5 +1,6 @@
 /**
- * The node running a game goes away, as real processes sharing a real Redis:
+ * The node running a game goes away — a real process sharing a real Redis
+ * with an in-process node where the other players are:
  * on SIGTERM its games end for the players on the other node with
  * `game:over { reason: "node_stopped" }` and leave the list at once; on
  * SIGKILL they leave the list within the TTL (PARLOR_PRESENCE_TTL_MS, short
@@ -7,32 +8,35 @@
  */
 import path from "node:path";
 import type { GameJoinData, GameOver, GameSummary } from "../../server/protocol";
-import { createSession, emitAck, okData, openSocket, tempDir, waitFor, type GameSocket } from "../helpers";
-import { spawnNode, type NodeProcess } from "./support/nodes";
+import { createSession, emitAck, okData, openSocket, tempDir, waitFor, type GameSocket, type TestServer } from "../helpers";
+import { spawnNode, startNode, type NodeProcess } from "./support/nodes";
 import { startRedis, type RedisServer } from "./support/redis";
 
 const TTL_MS = 800;
 let redis: RedisServer;
-let nodes: NodeProcess[] = [];
+/** The owners, one per test: real processes to SIGTERM and SIGKILL. */
+let owners: NodeProcess[] = [];
+/** Where the other players are. */
+let b: TestServer;
 const opened: GameSocket[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
-  const env = {
-    PARLOR_REDIS_URL: redis.url,
-    PARLOR_DB: path.join(tempDir("parlor-game-stop-"), "parlor.db"),
-    PARLOR_PRESENCE_TTL_MS: String(TTL_MS),
-  };
-  nodes = await Promise.all(["stop-a", "stop-b", "stop-c"].map((id) => spawnNode(id, env)));
+  const dbPath = path.join(tempDir("parlor-game-stop-"), "parlor.db");
+  const env = { PARLOR_REDIS_URL: redis.url, PARLOR_DB: dbPath, PARLOR_PRESENCE_TTL_MS: String(TTL_MS) };
+  // One after the other: two tsx start-ups at once on a busy 2-core machine can outlast spawnNode's wait.
+  for (const id of ["stop-a", "stop-c"]) owners.push(await spawnNode(id, env));
+  b = await startNode("stop-b", { redisUrl: redis.url, dbPath, presenceTtlMs: TTL_MS });
 }, 90_000);
 
 afterAll(async () => {
   for (const s of opened) s.close();
-  await Promise.all(nodes.map((n) => n.stop("SIGKILL")));
+  await Promise.all(owners.map((n) => n.stop("SIGKILL")));
+  await b?.cleanup();
   await redis?.stop();
 });
 
-async function player(node: NodeProcess, name: string): Promise<GameSocket> {
+async function player(node: { url: string }, name: string): Promise<GameSocket> {
   const { token } = await createSession(node.url, name);
   const socket = await openSocket<GameSocket>(`${node.url}/game`, { auth: { token } });
   opened.push(socket);
@@ -43,7 +47,7 @@ const listed = async (socket: GameSocket) =>
   okData(await emitAck<{ games: GameSummary[] }>(socket, "game:list", {})).games.map((g) => g.id);
 
 /** A game on `owner` with one player there and one on `remote`; the remote player's socket and seat. */
-async function splitGame(owner: NodeProcess, remote: NodeProcess, tag: string) {
+async function splitGame(owner: NodeProcess, remote: { url: string }, tag: string) {
   const host = await player(owner, `${tag}-host`);
   const { game } = okData(await emitAck<{ game: GameSummary }>(host, "game:create", { name: tag }));
   okData(await emitAck(host, "game:join", { gameId: game.id }));
@@ -54,7 +58,7 @@ async function splitGame(owner: NodeProcess, remote: NodeProcess, tag: string) {
 }
 
 test("SIGTERM on the owner: game:over { reason: node_stopped } on the other node, the game leaves the list, exit 0", async () => {
-  const [a, b] = nodes;
+  const [a] = owners;
   const { game, guest, seat } = await splitGame(a, b, "term");
   const over = waitFor<GameOver>(guest, "game:over", 10_000);
   a.child.kill("SIGTERM");
@@ -69,7 +73,7 @@ test("SIGTERM on the owner: game:over { reason: node_stopped } on the other node
 });
 
 test("SIGKILL on the owner: the game leaves the list within the TTL and ends for the other node's players", async () => {
-  const [, b, c] = nodes;
+  const [, c] = owners;
   const { game, guest } = await splitGame(c, b, "kill");
   const over = waitFor<GameOver>(guest, "game:over", 10_000);
   await c.stop("SIGKILL");

@@ -30,6 +30,7 @@ import {
   type GameSummary,
   type User,
 } from "../../protocol";
+import { GameHost, HOST_OPS, type HostRequest } from "./cluster-host";
 import { standing, type GameManager, type GameSpectateData } from "./manager";
 import type { GameRoom, SeatOptions } from "./room";
 import { spectatorGroup, type ClusterTransport, type GameConnection } from "./transport";
@@ -43,24 +44,10 @@ export interface GameClusterInit {
   onError?(err: unknown): void;
 }
 
-/** What a node asks a game's owner to do for one of its sockets. */
-type JoinArgs = { gameId: string; socketId: string; user: User; extrapolate?: boolean };
-type SpectateArgs = { gameId: string; socketId: string; extrapolate?: boolean };
-type InputArgs = { socketId: string; seq: number; dir: Direction };
-
-/** Owner side: another node's socket in one of this node's games. */
-interface Proxy {
-  connection: GameConnection;
-  /** The node holding the socket. */
-  node: string;
-  /** The game it was last seated or watching in. */
-  gameId: string;
-}
-
 export class GameCluster {
   private readonly games: GameManager;
-  /** Owner side: stand-ins for other nodes' sockets in this node's games, by socket id. */
-  private readonly proxies = new Map<string, Proxy>();
+  /** The owner side: other nodes' sockets in this node's games. */
+  private readonly host: GameHost;
   /** This node's connections in other nodes' games, and the last entry seen of each such game. */
   private readonly away = new Set<GameConnection>();
   private readonly lastSeen = new Map<string, GameEntry>();
@@ -70,6 +57,7 @@ export class GameCluster {
 
   constructor(private readonly init: GameClusterInit) {
     this.games = init.games;
+    this.host = new GameHost({ games: init.games, transport: init.transport, bus: init.bus, publish: (room) => this.publish(room) });
     init.bus.serve((req) => this.serve(req));
     this.games.watchRooms({
       created: (room) => {
@@ -81,9 +69,8 @@ export class GameCluster {
         this.init.registry.remove([room.id]).catch((err: unknown) => this.init.onError?.(err));
         // The nodes whose sockets were in it forget it quietly (an entry that vanishes unannounced means its node died).
         if (this.stopped) return;
-        const nodes = new Set([...this.proxies.values()].filter((p) => p.gameId === room.id).map((p) => p.node));
-        for (const node of nodes) this.init.bus.send(node, "ended", { gameIds: [room.id] });
-        this.sweepProxies();
+        for (const node of this.host.nodesIn(room.id)) this.init.bus.send(node, "ended", { gameIds: [room.id] });
+        this.host.sweep();
       },
     });
   }
@@ -111,7 +98,7 @@ export class GameCluster {
     this.stopped = true;
     clearInterval(this.timer);
     const ids = this.games.all().map((r) => r.id);
-    const nodes = new Set([...this.proxies.values()].map((p) => p.node));
+    const nodes = this.host.nodesIn();
     // Out of the list first: whoever hears the game:over and asks for the list no longer finds them.
     await this.init.registry.remove(ids).catch((err: unknown) => this.init.onError?.(err));
     this.games.endAll(reason);
@@ -148,7 +135,7 @@ export class GameCluster {
       socketId: connection.id,
       user: { id: user.id, name: user.name },
       extrapolate: options.extrapolate,
-    } satisfies JoinArgs);
+    } satisfies Extract<HostRequest, { op: "join" }>["args"]);
     await this.goAway(connection, entry, "seat");
     return data;
   }
@@ -192,7 +179,7 @@ export class GameCluster {
       gameId,
       socketId: connection.id,
       extrapolate: options.extrapolate,
-    } satisfies SpectateArgs);
+    } satisfies Extract<HostRequest, { op: "spectate" }>["args"]);
     await this.goAway(connection, entry, "spectator");
     return data;
   }
@@ -219,7 +206,8 @@ export class GameCluster {
   /** `game:input`, already validated and budgeted on this node: applied here or sent to the owner. */
   input(connection: GameConnection, seq: number, dir: Direction): void {
     const away = connection.remote;
-    if (away?.as === "seat") this.init.bus.send(away.node, "input", { socketId: connection.id, seq, dir } satisfies InputArgs);
+    if (away?.as === "seat")
+      this.init.bus.send(away.node, "input", { socketId: connection.id, seq, dir } satisfies Extract<HostRequest, { op: "input" }>["args"]);
     else this.games.input(connection, seq, dir);
   }
 
@@ -234,72 +222,16 @@ export class GameCluster {
     );
   }
 
-  /** Owner side: what other nodes ask of this node's games. */
-  private async serve({ op, from, args }: BusRequest): Promise<unknown> {
-    switch (op) {
-      case "input": {
-        const { socketId, seq, dir } = args as InputArgs;
-        const proxy = this.proxies.get(socketId);
-        if (proxy) this.games.input(proxy.connection, seq, dir);
-        return undefined;
-      }
-      case "join": {
-        const { gameId, socketId, user, extrapolate } = args as JoinArgs;
-        const proxy = this.proxyFor(socketId, from);
-        const data = this.games.join(gameId, user, proxy.connection, { extrapolate });
-        proxy.gameId = gameId;
-        await this.publish(this.games.get(gameId));
-        return data;
-      }
-      case "spectate": {
-        const { gameId, socketId, extrapolate } = args as SpectateArgs;
-        const proxy = this.proxyFor(socketId, from);
-        const data = this.games.spectate(gameId, proxy.connection, { extrapolate });
-        proxy.gameId = gameId;
-        await this.publish(this.games.get(gameId));
-        return data;
-      }
-      case "leave":
-      case "disconnect": {
-        const proxy = this.proxies.get((args as { socketId: string }).socketId);
-        if (!proxy) return {};
-        const room = this.localRoomOf(proxy.connection);
-        if (op === "leave") this.games.leave(proxy.connection);
-        else this.games.disconnect(proxy.connection);
-        this.dropProxy((args as { socketId: string }).socketId);
-        await this.publish(room);
-        return {};
-      }
-      case "ended": {
-        // The owner ended these games itself (its game:over reached our sockets): just forget them.
-        const ids = new Set((args as { gameIds: string[] }).gameIds);
-        for (const c of [...this.away]) if (ids.has(c.remote!.gameId)) this.forget(c);
-        return undefined;
-      }
-      default:
-        throw new AppError("BAD_REQUEST", `unknown game bus request "${op}"`);
+  /** What other nodes ask: the owner side's requests, and notices about their games. */
+  private serve({ op, from, args }: BusRequest): unknown {
+    if (op === "ended") {
+      // The owner ended these games itself (its game:over reached our sockets, or nobody plays them): forget them quietly.
+      const ids = new Set((args as { gameIds: string[] }).gameIds);
+      for (const c of [...this.away]) if (ids.has(c.remote!.gameId)) this.forget(c);
+      return undefined;
     }
-  }
-
-  /** The stand-in for `socketId` (a new one reaches nothing until the room seats it; a refused one is swept). */
-  private proxyFor(socketId: string, node: string): Proxy {
-    let proxy = this.proxies.get(socketId);
-    if (!proxy) {
-      proxy = { connection: { id: socketId }, node, gameId: "" };
-      this.proxies.set(socketId, proxy);
-      this.init.transport.addRemote(socketId);
-    }
-    return proxy;
-  }
-
-  private dropProxy(socketId: string): void {
-    if (!this.proxies.delete(socketId)) return;
-    this.init.transport.removeRemote(socketId);
-  }
-
-  /** Stand-ins whose seat and spectating are both gone (game disposed, seat taken over by another tab). */
-  private sweepProxies(): void {
-    for (const [id, proxy] of this.proxies) if (!proxy.connection.seat && !proxy.connection.spectating) this.dropProxy(id);
+    if (!HOST_OPS.includes(op)) throw new AppError("BAD_REQUEST", `unknown game request "${op}"`);
+    return this.host.serve({ op, args } as HostRequest, from);
   }
 
   private async ownerOf(gameId: string): Promise<GameEntry> {
@@ -360,7 +292,7 @@ export class GameCluster {
   private async beat(): Promise<void> {
     if (this.stopped) return;
     await this.init.registry.put(this.games.all().map((r) => this.entryOf(r)));
-    this.sweepProxies();
+    this.host.sweep();
     const ids = [...new Set([...this.away].map((c) => c.remote!.gameId))];
     if (ids.length === 0) return;
     const entries = await this.init.registry.getMany(ids);
