@@ -257,4 +257,10 @@ test("axe finds no serious or critical violation with the menu, a confirmation a
   await ada.page.locator("#room-settings .room-settings-toggle").click();
   await ada.page.getByLabel("Topic").waitFor();
   expect(await seriousViolations(ada.page)).toEqual([]);
+
+  // On a phone the open settings stay on screen, without sideways scrolling.
+  await ada.page.setViewportSize({ width: 390, height: 844 });
+  const box = await ada.page.locator(".room-settings-form").boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+  await expect(ada.page.evaluate<boolean>("document.documentElement.scrollWidth <= innerWidth")).resolves.toBe(true);
 });
