@@ -121,8 +121,8 @@ export function prepareModerationWrites(db: Database, fts: FtsIndex, guards: Roo
       const ban = active(room, user.id, "ban", now);
       if (ban) return refuse(moderationRefusals.banned(ban.until));
       q.createRoom.run(room, now);
+      // The cache stays: a new settings row has no slow mode, an owner changes no guard.
       q.claimOwner.run(user.id, user.name, room);
-      guards.forget(room);
       return info(room)!;
     },
     updateRoom({ room, by, topic, slowModeMs }) {

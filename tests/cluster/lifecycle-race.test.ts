@@ -234,12 +234,12 @@ describe.each(backends)("two nodes, redis, $name", (backend) => {
       expect([...views.get(s)!.received].sort((x, y) => x - y)).toEqual(range(changes.length, r0 + 1));
     }
 
-    // Catch-up: back on the same nodes, from the last rev each had seen without a gap.
+    // Catch-up: back on the other node, from the last rev each had seen without a gap.
     expect(away).toBeDefined();
     expect(away!.erin).toBeLessThan(finalRev);
     for (const [node, name, since] of [
-      [a, "erin", away!.erin],
-      [b, "frank", away!.frank],
+      [b, "erin", away!.erin],
+      [a, "frank", away!.frank],
     ] as const) {
       const back = await tab(node, name);
       const data = await join(back, { room, sinceSeq: seq, sinceRev: since });
