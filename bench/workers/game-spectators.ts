@@ -79,9 +79,13 @@ serve({
   async spectate({ url, secret, perGame, part = 0, parts = 1, concurrency = 50, nice = 0 }) {
     const [lister] = mintTokens(secret, 1, `spectator-lister-${part}-`);
     const listing = await connect(url, lister);
-    const listed = (await listing.timeout(20_000).emitWithAck("game:list", { limit: 1000 })) as Ack<{ games: GameSummary[] }>;
+    const listed = (await listing.timeout(20_000).emitWithAck("game:list", { limit: 1000 })) as Ack<{
+      games: GameSummary[];
+      hasMore: boolean;
+    }>;
     listing.close();
     if (!listed.ok) throw new Error(`game:list ${listed.error.code} ${listed.error.message}`);
+    if (listed.data.hasMore) throw new Error("more games than one game:list shows (PARLOR_MAX_LIST): raise it for the benchmark server");
     const games = listed.data.games.filter((_, i) => i % parts === part);
     const jobs = games.flatMap((g) => Array.from({ length: perGame }, (_, i) => ({ gameId: g.id, extrapolate: i % 2 === 1 })));
     const tokens = mintTokens(secret, jobs.length, `spectator-${part}-`);
