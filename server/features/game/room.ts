@@ -13,33 +13,15 @@ import { AppError } from "../../errors";
 import type { Direction, GameOver, GameSummary, Snapshot, User } from "../../protocol";
 import type { Clock } from "./clock";
 import type { RoundArchive } from "./archive";
-import { InputLimiter } from "./input-limiter";
 import { FixedStepLoop } from "./loop";
 import { simRules, type GameOptions } from "./options";
 import { RoundRecorder, type RoundRecord } from "./recorder";
 import { isSeeded, seededRandom, type Random, type SeededRandom } from "./rng";
+import { Seats, type Seat } from "./seats";
 import { Spectators } from "./spectators";
 import { stateHash } from "./state-hash";
 import type { GameConnection, GameTransport } from "./transport";
 import { World } from "./world";
-
-interface Seat {
-  playerId: string;
-  user: User;
-  /** Undefined while the player is disconnected and the seat is held. */
-  connection: GameConnection | undefined;
-  reservedUntil: number;
-  limiter: InputLimiter;
-  /** Highest accepted `seq` since this connection joined. */
-  lastSeq: number;
-  pending: Direction | undefined;
-  pendingSeq: number;
-  /** `seq` of the last applied input, and of the last one the client was told about. */
-  ackSeq: number;
-  sentAckSeq: number;
-  /** The connection moves players on by velocity itself: it gets the extrapolated deltas. */
-  extrapolate: boolean;
-}
 
 /** How a connection wants its deltas (the `extrapolate` addition of `game:join` / `game:quickplay`). */
 export interface SeatOptions {
@@ -78,8 +60,7 @@ export class GameRoom {
   readonly name: string;
   readonly maxPlayers: number;
   readonly world: World;
-  private readonly seats = new Map<string, Seat>();
-  private readonly seatsByUser = new Map<string, Seat>();
+  private readonly seats: Seats;
   private readonly loop: FixedStepLoop;
   private readonly createdAt: number;
   private readonly random: SeededRandom;
@@ -96,6 +77,7 @@ export class GameRoom {
     this.maxPlayers = init.maxPlayers;
     this.random = isSeeded(init.random) ? init.random : seededRandom(Math.floor(init.random() * 2 ** 32));
     this.world = new World(init.options, this.random);
+    this.seats = new Seats(init.id, init.options.maxInputsPerSecond);
     this.spectators = new Spectators(init.id, init.transport, init.options.maxSpectators);
     this.createdAt = init.clock.now();
     this.loop = new FixedStepLoop(init.clock, 1000 / init.options.tickHz, (at) => this.tick(at));
@@ -145,17 +127,17 @@ export class GameRoom {
 
   /** Ids of the users holding a seat, held ones included. */
   users(): string[] {
-    return [...this.seatsByUser.keys()];
+    return this.seats.users();
   }
 
   hasSeatFor(userId: string): boolean {
-    return this.seatsByUser.has(userId);
+    return this.seats.ofUser(userId) !== undefined;
   }
 
   /** Throws CONFLICT when `userId` would need a new seat and there is none. */
   assertCanSeat(userId: string): void {
     if (this.isDisposed) throw new AppError("NOT_FOUND", "no such game");
-    if (!this.seatsByUser.has(userId) && this.seats.size >= this.maxPlayers) {
+    if (!this.hasSeatFor(userId) && this.seats.size >= this.maxPlayers) {
       throw new AppError("CONFLICT", "the game is full", { maxPlayers: this.maxPlayers });
     }
   }
@@ -168,41 +150,20 @@ export class GameRoom {
   join(user: User, connection: GameConnection, options: SeatOptions = {}): RoomJoin {
     this.assertCanSeat(user.id);
     this.spectators.remove(connection);
-    let seat = this.seatsByUser.get(user.id);
+    let seat = this.seats.ofUser(user.id);
     const resumed = seat !== undefined;
     if (!seat) {
       if (this.phase === "playing" && !this.recorder.recording) this.beginRound();
       const player = this.world.addPlayer(user.name);
       this.recorder.join(this.world.tick, player.id, user);
-      seat = {
-        playerId: player.id,
-        user: { id: user.id, name: user.name },
-        connection: undefined,
-        reservedUntil: Infinity,
-        limiter: new InputLimiter(this.init.options.maxInputsPerSecond),
-        lastSeq: 0,
-        pending: undefined,
-        pendingSeq: 0,
-        ackSeq: 0,
-        sentAckSeq: 0,
-        extrapolate: false,
-      };
-      this.seats.set(seat.playerId, seat);
-      this.seatsByUser.set(user.id, seat);
+      seat = this.seats.add(player.id, user);
     } else if (seat.connection && seat.connection !== connection) {
       // Another tab of the same user takes the seat over; the old one stops receiving.
       this.detach(seat.connection);
     } else if (!seat.connection) {
       this.recorder.seat(this.world.tick, "resume", seat.playerId);
     }
-    seat.connection = connection;
-    seat.reservedUntil = Infinity;
-    seat.extrapolate = options.extrapolate === true;
-    // A (re)joining client numbers its inputs afresh.
-    seat.lastSeq = seat.ackSeq = seat.sentAckSeq = seat.pendingSeq = 0;
-    seat.pending = undefined;
-    seat.limiter.reset();
-    connection.seat = { gameId: this.id, playerId: seat.playerId };
+    this.seats.attach(seat, connection, options.extrapolate === true);
     this.init.transport.join(connection.id, this.id);
     const state = this.world.snapshot();
     this.init.transport.toConnection(connection.id)?.emit("game:state", state);
@@ -211,13 +172,13 @@ export class GameRoom {
 
   /** onLeave (consented): the seat is freed now; the others see the player in `left`. */
   leave(connection: GameConnection): void {
-    const seat = this.seatOf(connection);
+    const seat = this.seats.of(connection);
     if (seat) this.removeSeat(seat);
   }
 
   /** onLeave (connection lost): the player stops and the seat is held for `reservationMs`. */
   disconnect(connection: GameConnection): void {
-    const seat = this.seatOf(connection);
+    const seat = this.seats.of(connection);
     if (!seat) return;
     this.detach(connection);
     seat.connection = undefined;
@@ -259,13 +220,8 @@ export class GameRoom {
    * player is over the per-second cap.
    */
   input(connection: GameConnection, seq: number, dir: Direction): boolean {
-    const seat = this.seatOf(connection);
-    if (!seat || seq <= seat.lastSeq) return false;
-    if (!seat.limiter.tryAccept(this.init.clock.now())) return false;
-    seat.lastSeq = seq;
-    seat.pending = dir;
-    seat.pendingSeq = seq;
-    return true;
+    const seat = this.seats.of(connection);
+    return seat ? this.seats.input(seat, seq, dir, this.init.clock.now()) : false;
   }
 
   snapshot(): Snapshot {
@@ -280,15 +236,8 @@ export class GameRoom {
     this.recorder.discard();
     for (const seat of this.seats.values()) if (seat.connection) this.detach(seat.connection);
     this.seats.clear();
-    this.seatsByUser.clear();
     this.spectators.clear();
     this.init.onDispose?.(this);
-  }
-
-  private seatOf(connection: GameConnection): Seat | undefined {
-    if (connection.seat?.gameId !== this.id) return undefined;
-    const seat = this.seats.get(connection.seat.playerId);
-    return seat?.connection === connection ? seat : undefined;
   }
 
   private detach(connection: GameConnection): void {
@@ -298,8 +247,7 @@ export class GameRoom {
 
   private removeSeat(seat: Seat): void {
     if (seat.connection) this.detach(seat.connection);
-    this.seats.delete(seat.playerId);
-    this.seatsByUser.delete(seat.user.id);
+    this.seats.delete(seat);
     this.world.removePlayer(seat.playerId);
     this.recorder.seat(this.world.tick, "leave", seat.playerId);
     if (this.seats.size === 0) this.dispose();
@@ -360,7 +308,7 @@ export class GameRoom {
       this.init.transport.toGame(this.id).emit("game:state", this.world.snapshot());
       this.world.clearChanges();
       // A delta of this tick would be stale next to the snapshot; the next one carries every ackSeq.
-      for (const seat of this.seats.values()) seat.sentAckSeq = -1;
+      this.seats.resendAcks();
       return;
     }
     this.sendDeltas();
@@ -369,16 +317,7 @@ export class GameRoom {
 
   private sendDeltas(): void {
     const changes = this.world.takeChanges();
-    const tick = this.world.tick;
-    for (const seat of this.seats.values()) {
-      if (!seat.connection) continue;
-      const body = seat.extrapolate ? changes?.extrapolated : changes?.exact;
-      if (!body && seat.ackSeq === seat.sentAckSeq) continue;
-      seat.sentAckSeq = seat.ackSeq;
-      this.init.transport
-        .toConnection(seat.connection.id)
-        ?.emit("game:delta", body ? { ...body, ackSeq: seat.ackSeq } : { tick, ackSeq: seat.ackSeq });
-    }
+    this.seats.sendDeltas(changes, this.world.tick, this.init.transport);
     this.spectators.send(changes);
   }
 
