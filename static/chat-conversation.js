@@ -15,7 +15,7 @@
 //   li.msg.pending[data-client-id] (.state, button[data-action=retry|discard]) · li.day · li.notice
 //   li#unread-divider · li#seen-by · li#history-start · li.older > button#load-older
 /* exported ChatConversation */
-/* global ChatDom */
+/* global ChatDom, ChatMessage */
 /** @typedef {import("../server/protocol").Message} Message */
 /** @typedef {import("../server/protocol").DirectMessage} DirectMessage */
 /** @typedef {import("../server/protocol").User} User */
@@ -78,9 +78,8 @@
 
 const ChatConversation = (() => {
   "use strict";
-  const { el, button, nameNodes, names, dayKey, dayLabel, timeLabel } = ChatDom;
-  /** The picker's emoji: a short, common set (any emoji the protocol allows shows when others use it). */
-  const EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "👀"];
+  const { el, button, dayKey, dayLabel } = ChatDom;
+  const { roomItem, directItem, pendingItem } = ChatMessage;
 
   /**
    * @param {{
@@ -97,133 +96,6 @@ const ChatConversation = (() => {
     let view = null;
     /** @type {WeakMap<object, { node: HTMLElement; flags: string }>} a message's node while the message object is the same */
     const cache = new WeakMap();
-
-    /** @param {Message} m */
-    function reactionsNode(m) {
-      const box = el("div", "reactions");
-      const me = deps.me().id;
-      for (const r of m.reactions ?? []) {
-        const mine = r.users.includes(me);
-        const who = r.users.map((id) => (id === me ? "you" : (names.get(id) ?? "someone")));
-        const more = r.count > r.users.length ? ` and ${r.count - r.users.length} more` : "";
-        const b = button(
-          `${r.emoji} ${r.count}`,
-          `${r.emoji} ${r.count}: ${who.join(", ")}${more}${mine ? " (press to take back)" : ""}`,
-          "reaction",
-        );
-        b.dataset.action = "toggle";
-        b.dataset.emoji = r.emoji;
-        b.setAttribute("aria-pressed", String(mine));
-        b.title = `${who.join(", ")}${more}`;
-        box.appendChild(b);
-      }
-      return box;
-    }
-
-    /**
-     * @param {Message} m
-     * @param {RoomView} v
-     */
-    function roomMessageNode(m, v) {
-      const me = deps.me().id;
-      const own = m.user.id === me;
-      const li = el("li", "msg");
-      li.id = `msg-${m.seq}`;
-      li.dataset.seq = String(m.seq);
-      li.dataset.user = m.user.id;
-      li.tabIndex = -1;
-      if (own) li.classList.add("own");
-      if (m.deleted) li.classList.add("deleted");
-      if (m.replyTo) {
-        const q = /** @type {HTMLButtonElement} */ (el("button", "quote"));
-        q.type = "button";
-        q.dataset.action = "quote";
-        q.dataset.replySeq = String(m.replyTo.seq);
-        q.title = "Show the message this replies to";
-        q.append(
-          el("span", "visually-hidden", "In reply to "),
-          ...nameNodes(m.replyTo.user, "quote-author"),
-          el("span", "quote-text", m.replyTo.deleted ? "message deleted" : m.replyTo.text),
-        );
-        li.appendChild(q);
-      }
-      const time = el("time", "time", timeLabel(m.ts));
-      time.setAttribute("datetime", new Date(m.ts).toISOString());
-      li.append(time, ...nameNodes(m.user));
-      if (m.deleted) {
-        li.appendChild(el("span", "tombstone", "message deleted"));
-        return li;
-      }
-      li.appendChild(el("span", "text", m.text));
-      if (m.editedAt) {
-        const edited = el("span", "edited", "(edited)");
-        edited.title = `edited ${new Date(m.editedAt).toLocaleString()}`;
-        li.appendChild(edited);
-      }
-      if (m.reactions && m.reactions.length) li.appendChild(reactionsNode(m));
-      const actions = el("div", "actions");
-      actions.setAttribute("role", "group");
-      actions.setAttribute("aria-label", `Actions on ${m.user.name}'s message`);
-      /** @param {string} action @param {string} label @param {string} aria */
-      const add = (action, label, aria) => {
-        const b = button(label, aria);
-        b.dataset.action = action;
-        actions.appendChild(b);
-        return b;
-      };
-      add("reply", "Reply", `Reply to ${m.user.name}`);
-      add("react", "React", `React to ${m.user.name}'s message`).setAttribute("aria-expanded", String(v.pickerSeq === m.seq));
-      if (own) add("edit", "Edit", "Edit your message");
-      if (own || deps.canModerate()) add("delete", "Delete", own ? "Delete your message" : `Delete ${m.user.name}'s message`);
-      li.appendChild(actions);
-      if (v.pickerSeq === m.seq) {
-        const picker = el("div", "picker");
-        picker.setAttribute("role", "group");
-        picker.setAttribute("aria-label", "Pick a reaction");
-        for (const emoji of EMOJI) {
-          const b = button(emoji, `React with ${emoji}`);
-          b.dataset.action = "pick";
-          b.dataset.emoji = emoji;
-          picker.appendChild(b);
-        }
-        li.appendChild(picker);
-      }
-      return li;
-    }
-
-    /** @param {DirectMessage} m */
-    function directNode(m) {
-      const li = el("li", "msg");
-      li.dataset.id = m.id;
-      li.dataset.user = m.from.id;
-      if (m.from.id === deps.me().id) li.classList.add("own");
-      const time = el("time", "time", timeLabel(m.ts));
-      time.setAttribute("datetime", new Date(m.ts).toISOString());
-      li.append(time, ...nameNodes(m.from), el("span", "text", m.text));
-      return li;
-    }
-
-    /** @param {Pending} p */
-    function pendingNode(p) {
-      const li = el("li", `msg own pending ${p.status}`);
-      li.dataset.clientId = p.clientId;
-      li.append(...nameNodes(deps.me()), el("span", "text", p.text));
-      const state = el(
-        "span",
-        "state",
-        p.status === "failed" ? `Not sent: ${p.error ?? ""}` : p.status === "waiting" ? "waiting for the connection…" : "sending…",
-      );
-      state.setAttribute("role", p.status === "failed" ? "alert" : "status");
-      li.appendChild(state);
-      if (p.status === "failed") {
-        const retry = button("Retry", "Retry sending this message", "retry");
-        retry.dataset.action = "retry";
-        const discard = button("Discard", "Discard this message");
-        discard.dataset.action = "discard";
-        li.append(retry, discard);
-      }
-      return li;
-    }
 
     /**
      * @param {object} key a message object
@@ -269,7 +141,7 @@ const ChatConversation = (() => {
       if (v.kind === "dm") {
         for (const m of v.msgs) {
           day(m.ts);
-          nodes.push(cached(m, deps.me().id, () => directNode(m)));
+          nodes.push(cached(m, deps.me().id, () => directItem(m, deps.me().id)));
         }
       } else {
         const me = deps.me().id;
@@ -290,7 +162,7 @@ const ChatConversation = (() => {
             divider.id = "unread-divider";
             nodes.push(divider);
           }
-          const node = cached(m, flags(m), () => roomMessageNode(m, v));
+          const node = cached(m, flags(m), () => roomItem(m, { me, canModerate: deps.canModerate(), pickerOpen: v.pickerSeq === m.seq }));
           node.classList.toggle("highlight", v.highlightSeq === m.seq);
           nodes.push(node);
         }
@@ -310,7 +182,7 @@ const ChatConversation = (() => {
           }
         }
       }
-      for (const p of v.pending) nodes.push(pendingNode(p));
+      for (const p of v.pending) nodes.push(pendingItem(p, deps.me()));
       return nodes;
     }
 
@@ -413,5 +285,5 @@ const ChatConversation = (() => {
     };
   }
 
-  return { create, EMOJI };
+  return { create };
 })();

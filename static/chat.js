@@ -5,8 +5,9 @@
 // Modules (classic scripts, loaded in this order by views/chat.ejs; each one top-level const):
 //   chat-dom.js          ChatDom           elements, names with guest tags, dates
 //   chat-errors.js       ChatErrors        error acks as sentences
-//   chat-conversation.js ChatConversation  #messages: one room's or DM's conversation, message actions
-//                                          (and the RoomView / DmView / Pending types)
+//   chat-message.js      ChatMessage       one item of #messages: a message with quote, reactions, actions
+//   chat-conversation.js ChatConversation  #messages: one room's or DM's conversation, separators, divider,
+//                                          seen by, scrolling (and the RoomView / DmView / Pending types)
 //   chat-model.js        ChatModel         what the page holds: views, unread counts, roles, edits, tombstones
 //   chat-outbox.js       ChatOutbox        sends as pending until acked, failed with Retry, same clientId
 //   chat-typing.js       ChatTyping        typing sent and shown
