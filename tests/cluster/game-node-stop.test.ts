@@ -75,6 +75,9 @@ test("SIGTERM on the owner: game:over { reason: node_stopped } on the other node
 test("SIGKILL on the owner: the game leaves the list within the TTL and ends for the other node's players", async () => {
   const [, c] = owners;
   const { game, guest } = await splitGame(c, b, "kill");
+  // While its owner beats, a game outlives the TTL (the heartbeat renews its entry every TTL/3).
+  await new Promise((r) => setTimeout(r, 2 * TTL_MS));
+  expect(await listed(guest)).toContain(game.id);
   const over = waitFor<GameOver>(guest, "game:over", 10_000);
   await c.stop("SIGKILL");
   const killedAt = Date.now();
