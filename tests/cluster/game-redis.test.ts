@@ -8,7 +8,7 @@
 import path from "node:path";
 import type { GameDelta, GameJoinData, GameOver, GameSummary, Snapshot } from "../../server/protocol";
 import { emitAck, okData, tempDir, waitFor, type TestServer } from "../helpers";
-import { deltaWhere } from "../features/game/socket-support";
+import { deltaWhere, playUntilScore, record } from "../features/game/socket-support";
 import { startNode } from "./support/nodes";
 import { waitUntil } from "./support/processes";
 import { startRedis, type RedisServer } from "./support/redis";
@@ -158,6 +158,27 @@ test("spectating from node b: deltas arrive, the count is on both lists, the cap
   okData(await emitAck(w3.socket, "game:spectate", { gameId: room.id }));
   expect((await list(a)).games.find((g) => g.id === room.id)).toMatchObject({ spectators: 2 });
   okData(await emitAck(player.socket, "game:leave", {}));
+});
+
+test("a round won by a player on node b: game:over and the next round's game:state reach both nodes", async () => {
+  // Quick rounds for this game only: one orb wins, the next round follows 200 ms later.
+  const room = a.parlor.games.create({ name: "quick" }, { winScore: 1, orbCap: 150, restartDelayMs: 200 });
+  const alice = await a.connectPlayer("round-a");
+  const bob = await b.connectPlayer("round-b");
+  okData(await emitAck(alice.socket, "game:join", { gameId: room.id }));
+  const rec = record(bob.socket);
+  const bj = okData(await emitAck<GameJoinData>(bob.socket, "game:join", { gameId: room.id }));
+  const overs = [waitFor<GameOver>(alice.socket, "game:over", 10_000), waitFor<GameOver>(bob.socket, "game:over", 10_000)];
+  await playUntilScore(bob.socket, rec, bj.playerId, 1, 8000);
+  const [atA, atB] = await Promise.all(overs);
+  expect(atB).toEqual(atA);
+  expect(atB.winner.id).toBe(bj.playerId);
+  expect(atB.reason).toBeUndefined();
+  // The new round's snapshot goes to the game's room, which node a had node b's socket join.
+  const [fresh] = await Promise.all([waitFor<Snapshot>(bob.socket, "game:state", 5000), waitFor(alice.socket, "game:state", 5000)]);
+  expect(fresh.players.every((p) => p.score === 0)).toBe(true);
+  okData(await emitAck(alice.socket, "game:leave", {}));
+  okData(await emitAck(bob.socket, "game:leave", {}));
 });
 
 test("bad requests from the non-owner node answer { ok: false, error } there", async () => {
