@@ -111,9 +111,13 @@ const ChatComposer = (() => {
       if (!text || input.disabled) return;
       const current = mode;
       input.value = "";
-      if (current.type !== "send") clear();
+      // After an edit, the draft typed before it comes back.
+      if (current.type !== "send") clear(true);
       // A send shows as pending at once (the page keeps it); an edit that fails gives its text back.
-      if (!(await deps.onSubmit(text, current)) && current.type === "edit") edit(current.message);
+      if (!(await deps.onSubmit(text, current)) && current.type === "edit") {
+        edit(current.message);
+        input.value = text;
+      }
     });
     input.addEventListener("input", () => deps.onInput());
     input.addEventListener("keydown", (e) => {

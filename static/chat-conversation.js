@@ -176,7 +176,8 @@ const ChatConversation = (() => {
             .filter((r) => r.readSeq >= last.seq && r.user.id !== me && r.user.id !== last.user.id)
             .map((r) => ChatDom.label(r.user));
           if (seen.length) {
-            const li = el("li", "seen", `Seen by ${seen.join(", ")}`);
+            const names = seen.length > 5 ? `${seen.slice(0, 5).join(", ")} and ${seen.length - 5} more` : seen.join(", ");
+            const li = el("li", "seen", `Seen by ${names}`);
             li.id = "seen-by";
             nodes.push(li);
           }

@@ -103,3 +103,31 @@ test("axe finds nothing serious on a chat with messages, a reply, reactions, not
   expect(await seriousViolations(ada.page)).toEqual([]);
   expect(await seriousViolations(bob.page)).toEqual([]);
 });
+
+test("keyboard only: message actions are reached with Tab and shown when focused; the phone sidebar opens and closes by keys", async () => {
+  const ada = await bed.person("Ada", "keys");
+  const bob = await bed.person("Bob", "keys");
+  await say(bob.page, "reach me by keyboard");
+  await messageWithText(ada.page, "reach me by keyboard").waitFor();
+
+  // From the composer, Shift+Tab walks back into the last message's action buttons.
+  await ada.page.locator("#text").focus();
+  const action = () => ada.page.evaluate("document.activeElement && document.activeElement.dataset.action") as Promise<string | undefined>;
+  for (let i = 0; i < 6 && (await action()) !== "reply"; i++) await ada.page.keyboard.press("Shift+Tab");
+  expect(await action()).toBe("reply");
+  const opacity = await ada.page.evaluate("getComputedStyle(document.activeElement.closest('.actions')).opacity");
+  expect(opacity).toBe("1");
+  await ada.page.keyboard.press("Enter");
+  await ada.page.locator("#composer-context", { hasText: "Replying to Bob" }).waitFor();
+  await ada.page.locator("#text").press("Escape");
+  await ada.page.locator("#composer-context").waitFor({ state: "hidden" });
+
+  const phone = await bed.person("Pat", "keys", { viewport: PHONE });
+  await phone.page.locator("#sidebar-toggle").focus();
+  await phone.page.keyboard.press("Enter");
+  await phone.page.locator("#sidebar").waitFor({ state: "visible" });
+  expect(await phone.page.evaluate("document.getElementById('sidebar').contains(document.activeElement)")).toBe(true);
+  await phone.page.keyboard.press("Escape");
+  await phone.page.locator("#sidebar").waitFor({ state: "hidden" });
+  expect(await phone.page.evaluate("document.activeElement.id")).toBe("sidebar-toggle");
+});
