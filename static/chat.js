@@ -257,6 +257,9 @@ const ParlorChat = (() => {
    */
   function hold(m) {
     const v = model.roomView(m.room);
+    const unseen = v.key === state.current && m.user.id !== me().id && m.seq > v.readSeq && !pageSeen();
+    // Arriving while the reader looks elsewhere: "new messages" starts here when they come back.
+    if (unseen && v.dividerSeq === null) v.dividerSeq = v.readSeq;
     model.put(v, m);
     if (m.user.id !== me().id && v.key === state.current) announce(`${m.user.name}: ${m.text}`);
     renderIfCurrent(v);
@@ -445,6 +448,8 @@ const ParlorChat = (() => {
   }
 
   // ---- read state --------------------------------------------------------------------
+  /** Whether the reader can see the page: it is visible and has the focus. */
+  const pageSeen = () => document.visibilityState === "visible" && document.hasFocus();
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let readTimer;
   /**
@@ -453,7 +458,7 @@ const ParlorChat = (() => {
    */
   function markRead() {
     const v = currentView();
-    if (!v || document.visibilityState !== "visible" || !document.hasFocus()) return;
+    if (!v || !pageSeen()) return;
     if (v.kind === "dm") {
       if (!v.unread) return;
       model.rememberDmSeen(v);

@@ -127,3 +127,37 @@ test("the new-messages divider sits at the read cursor, and reading moves the cu
   await until(async () => (await unread()).unread, 0);
   expect(user.name).toBe("Bob");
 });
+
+test("a page the reader does not see reads nothing; the divider marks where they left, and coming back reads", async () => {
+  const ada = await bed.person("Ada", "away");
+  const bob = await bed.person("Bob", "away");
+  const bobSocket = await bed.t.connectChat((await bob.session()).token);
+  const unread = async () =>
+    okData(await emitAck(bobSocket, "room:mine", {})).rooms.find((r: { room: string }) => r.room === "away").unread;
+  await say(ada.page, "seen");
+  await messageWithText(bob.page, "seen").waitFor();
+  await until(unread, 0);
+
+  // Bob switches to another tab: the page is hidden.
+  await bob.page.evaluate(`(() => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+    document.dispatchEvent(new Event("visibilitychange"));
+  })()`);
+  await say(ada.page, "while away 1");
+  await say(ada.page, "while away 2");
+  await messageWithText(bob.page, "while away 2").waitFor();
+  await bob.page.waitForTimeout(500);
+  expect(await unread()).toBe(2);
+  await expect(bob.page.title()).resolves.toBe("(2) Parlor chat");
+  expect(await bob.page.evaluate("document.querySelector('#unread-divider').nextElementSibling.querySelector('.text').textContent")).toBe(
+    "while away 1",
+  );
+
+  // Back on the tab: what is on screen is read.
+  await bob.page.evaluate(`(() => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });
+    document.dispatchEvent(new Event("visibilitychange"));
+  })()`);
+  await until(unread, 0);
+  await expect(bob.page.title()).resolves.toBe("Parlor chat");
+});
