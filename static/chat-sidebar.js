@@ -54,7 +54,16 @@ const ChatSidebar = (() => {
     toggle.addEventListener("click", () => {
       const open = !sidebar.classList.contains("open");
       setOpen(open);
-      if (open) /** @type {HTMLElement | null} */ (sidebar.querySelector("button, input"))?.focus();
+      if (open) /** @type {HTMLElement | null} */ (sidebar.querySelector("#sidebar-close"))?.focus();
+    });
+    $("sidebar-close").addEventListener("click", () => {
+      setOpen(false);
+      toggle.focus();
+    });
+    // A tap on the conversation beside the open sidebar closes it.
+    $("chat").addEventListener("click", (e) => {
+      if (narrow.matches && sidebar.classList.contains("open") && !sidebar.contains(/** @type {Node} */ (e.target)) && e.target !== toggle)
+        setOpen(false);
     });
     sidebar.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && narrow.matches && sidebar.classList.contains("open")) {

@@ -59,6 +59,15 @@ test("at 390 × 844: no sideways scrolling, the sidebar behind a labelled button
   await phone.page.locator("#rooms li[data-room=mobile] button.room-link").click();
   await phone.page.locator("#sidebar").waitFor({ state: "hidden" });
   expect(await onScreen(phone.page, "#send")).toBe(true);
+  // On a touch screen it closes by its Close button, or by a tap on the conversation beside it.
+  await toggle.click();
+  await phone.page.locator("#sidebar-close").click();
+  await phone.page.locator("#sidebar").waitFor({ state: "hidden" });
+  await toggle.click();
+  await phone.page.locator("#sidebar").waitFor({ state: "visible" });
+  await phone.page.mouse.click(370, 420);
+  await phone.page.locator("#sidebar").waitFor({ state: "hidden" });
+  await expect(toggle.getAttribute("aria-expanded")).resolves.toBe("false");
 });
 
 test("two guests called Sam are told apart; /?Craig signs in as Craig", async () => {
