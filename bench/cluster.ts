@@ -188,7 +188,13 @@ async function main() {
       }
     }
     store = pg ? "postgres" : "sqlite";
-    const common = { PARLOR_SECRET: SECRET, PARLOR_RATE_PER_SEC: "1000000", PARLOR_RATE_BURST: "1000000" };
+    // Every load socket comes from 127.0.0.1: the per-address connection cap (200) would refuse the receivers with 429.
+    const common = {
+      PARLOR_SECRET: SECRET,
+      PARLOR_RATE_PER_SEC: "1000000",
+      PARLOR_RATE_BURST: "1000000",
+      PARLOR_MAX_CONNECTIONS_PER_ADDRESS: "100000",
+    };
     const db = async (name: string): Promise<Record<string, string>> =>
       pg ? { DATABASE_URL: await pg.createDatabase(name) } : { PARLOR_DB: path.join(dataDir, `${name}.db`) };
     if (!opts["split-only"]) {

@@ -26,6 +26,8 @@ export interface GameBus {
   send(node: string, op: string, args: unknown): void;
   /** Answers requests to this node: a returned value goes back as the answer, a throw as the error. */
   serve(handler: (req: BusRequest) => unknown): void;
+  /** Of `nodes`, those listening now (a killed node's subscription went with its connection). */
+  listening(nodes: string[]): Promise<Set<string>>;
   /** Subscribes this node's channels. */
   start(): Promise<void>;
   /** Unsubscribes: requests to this node fail at once from then on (nobody listens). Pending requests fail. */
@@ -129,6 +131,11 @@ export function redisGameBus(
     },
     serve(h) {
       handler = h;
+    },
+    async listening(nodes) {
+      if (nodes.length === 0) return new Set();
+      const counts = await client.pubSubNumSub(nodes.map((n) => `${P}in:${n}`));
+      return new Set(nodes.filter((n) => Number(counts[`${P}in:${n}`] ?? 0) > 0));
     },
     async start() {
       if (started) return;

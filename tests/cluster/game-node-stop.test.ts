@@ -4,18 +4,21 @@
  * on SIGTERM its games end for the players on the other node with
  * `game:over { reason: "node_stopped" }` and leave the list at once; on
  * SIGKILL they leave the list within the TTL (PARLOR_PRESENCE_TTL_MS, short
- * here) and the other node ends them for its players (`reason: "node_lost"`).
+ * here) and the other node ends them for its players (`reason: "node_lost"`);
+ * a killed node's players in another node's game have their seats held, as
+ * for a dropped connection.
  */
 import path from "node:path";
-import type { GameJoinData, GameOver, GameSummary } from "../../server/protocol";
+import type { GameDelta, GameJoinData, GameOver, GameSummary } from "../../server/protocol";
 import { createSession, emitAck, okData, openSocket, tempDir, waitFor, type GameSocket, type TestServer } from "../helpers";
+import { waitForMatch } from "./support/clients";
 import { spawnNode, startNode, type NodeProcess } from "./support/nodes";
 import { startRedis, type RedisServer } from "./support/redis";
 
 const TTL_MS = 800;
 let redis: RedisServer;
 /** The owners, one per test: real processes to SIGTERM and SIGKILL. */
-let owners: NodeProcess[] = [];
+const owners: NodeProcess[] = [];
 /** Where the other players are. */
 let b: TestServer;
 const opened: GameSocket[] = [];
@@ -92,4 +95,35 @@ test("SIGKILL on the owner: the game leaves the list within the TTL and ends for
     ok: false,
     error: expect.objectContaining({ code: "NOT_FOUND" }),
   });
+});
+
+test("SIGKILL on a node whose player sits in another node's game: the owner holds the seat as for a drop", async () => {
+  const d = await spawnNode("stop-d", {
+    PARLOR_REDIS_URL: redis.url,
+    PARLOR_DB: path.join(tempDir("parlor-game-stop-d-"), "parlor.db"),
+    PARLOR_PRESENCE_TTL_MS: String(TTL_MS),
+  });
+  owners.push(d);
+  const host = await player(b, "held-host");
+  const { game } = okData(await emitAck<{ game: GameSummary }>(host, "game:create", {}));
+  okData(await emitAck(host, "game:join", { gameId: game.id }));
+  const guest = await player(d, "held-guest");
+  const seat = okData(await emitAck<GameJoinData>(guest, "game:join", { gameId: game.id }));
+  const x = seat.state.players.find((p) => p.id === seat.playerId)!.x;
+  const moving = waitForMatch(host, "game:delta", (delta: GameDelta) =>
+    Boolean(delta.moved?.some((m) => m.id === seat.playerId && m.vx !== 0)),
+  );
+  guest.emit("game:input", { seq: 1, dir: { x: x < 500 ? 1 : -1, y: 0 } });
+  await moving;
+
+  const stopped = waitForMatch(
+    host,
+    "game:delta",
+    (delta: GameDelta) => Boolean(delta.moved?.some((m) => m.id === seat.playerId && m.vx === 0)),
+    TTL_MS + 5000,
+  );
+  await d.stop("SIGKILL");
+  // Within a heartbeat or two the owner notices nobody listens for that node and drops its sockets: the player stops, the seat is held.
+  await stopped;
+  expect(b.parlor.games.get(game.id)!.summary().players).toBe(2);
 });

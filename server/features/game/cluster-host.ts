@@ -91,6 +91,22 @@ export class GameHost {
     return nodes;
   }
 
+  /**
+   * Node `node` is gone without a word (killed): its sockets are treated as
+   * dropped — seats held for the reservation time, spectating ended.
+   */
+  async nodeLost(node: string): Promise<void> {
+    const rooms = new Set<GameRoom>();
+    for (const [id, s] of this.stands) {
+      if (s.node !== node) continue;
+      const room = this.init.games.get(s.connection.seat?.gameId ?? s.connection.spectating?.gameId ?? "");
+      if (room) rooms.add(room);
+      this.init.games.disconnect(s.connection);
+      this.drop(id);
+    }
+    for (const room of rooms) await this.init.publish(room);
+  }
+
   /** Forgets stand-ins whose seat and spectating are both gone (game disposed, seat taken over by another tab, refused join). */
   sweep(): void {
     for (const [id, s] of this.stands) if (!s.connection.seat && !s.connection.spectating) this.drop(id);

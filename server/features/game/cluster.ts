@@ -52,6 +52,8 @@ export class GameCluster {
   private readonly away = new Set<GameConnection>();
   private readonly lastSeen = new Map<string, GameEntry>();
   private readonly createdAt = new Map<string, number>();
+  /** Connections whose socket is gone: a seat granted to one while the request was in flight is given up at once. */
+  private readonly gone = new WeakSet<GameConnection>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -194,6 +196,7 @@ export class GameCluster {
 
   /** The socket is gone: its seat is held on whichever node runs its game. */
   disconnect(connection: GameConnection): void {
+    this.gone.add(connection);
     const room = this.localRoomOf(connection);
     this.games.disconnect(connection);
     if (room) this.publish(room).catch((err: unknown) => this.init.onError?.(err));
@@ -242,6 +245,11 @@ export class GameCluster {
 
   /** After a seat or spectating in `entry`'s game was granted by its owner: what this connection did here ends. */
   private async goAway(connection: GameConnection, entry: GameEntry, as: "seat" | "spectator"): Promise<void> {
+    if (this.gone.has(connection)) {
+      // The socket went while the owner was seating it: the seat is held (or the spectating ends) as for any drop.
+      this.init.bus.send(entry.node, "disconnect", { socketId: connection.id });
+      return;
+    }
     const local = this.localRoomOf(connection);
     this.games.leave(connection);
     if (local) await this.publish(local);
@@ -293,6 +301,10 @@ export class GameCluster {
     if (this.stopped) return;
     await this.init.registry.put(this.games.all().map((r) => this.entryOf(r)));
     this.host.sweep();
+    // Sockets of a node that died hold seats here as if connected: drop them, so the seats are held and then expire.
+    const nodes = [...this.host.nodesIn()];
+    const alive = await this.init.bus.listening(nodes);
+    for (const node of nodes) if (!alive.has(node)) await this.host.nodeLost(node);
     const ids = [...new Set([...this.away].map((c) => c.remote!.gameId))];
     if (ids.length === 0) return;
     const entries = await this.init.registry.getMany(ids);
