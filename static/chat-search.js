@@ -69,7 +69,7 @@ const ChatSearch = (() => {
           b.type = "button";
           b.dataset.room = r.message.room;
           b.dataset.seq = String(r.message.seq);
-          b.append(el("span", "result-where", `#${r.message.room}`), el("span", "result-author", r.message.user.name));
+          b.append(el("span", "result-where", `#${r.message.room}`), ...ChatDom.nameNodes(r.message.user, "result-author"));
           const snippet = el("span", "snippet");
           snippet.append(...highlight(r.snippet || r.message.text));
           b.appendChild(snippet);

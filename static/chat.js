@@ -241,6 +241,8 @@ const ParlorChat = (() => {
 
   function renderMembers() {
     const v = currentRoom();
+    // Members are a room's: a DM view has none to show.
+    $("members-heading").hidden = !v;
     if (!v) return void $("members").replaceChildren();
     const items = sidebar.renderMembers(v.members, (u) => model.roleOf(v.room, u.id));
     emit("members", items, v.members, v.room);
