@@ -6,7 +6,8 @@
  *
  *   npm run bench                      # all
  *   npm run bench -- fanout durable    # some
- *   npm run bench -- --timeout-s 120   # per-benchmark limit (default 100 s)
+ *   npm run bench -- --timeout-s 120   # per-benchmark limit (default 100 s; game and cluster get 300 s,
+ *                                      # their two runs start fresh servers and hundreds of clients)
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -17,6 +18,9 @@ import { fmt, printTable } from "./lib/table";
 
 /** The suite, in the order it runs. A missing file is skipped (colleagues' benchmarks land over time). */
 export const SUITE = ["fanout", "connections", "durable", "game", "cluster", "abuse"] as const;
+
+/** Benchmarks that need longer than the default limit, in seconds (a --timeout-s above it wins). */
+const LONGER: Partial<Record<(typeof SUITE)[number], number>> = { game: 300, cluster: 300 };
 
 interface Outcome {
   name: string;
@@ -65,7 +69,7 @@ async function main() {
     }
     console.log(`\n=== ${name} ${"=".repeat(Math.max(0, 60 - name.length))}`);
     const runStarted = Date.now();
-    const outcome = await runOne(name, timeoutS);
+    const outcome = await runOne(name, Math.max(timeoutS, LONGER[name] ?? 0));
     const result = readResult(name);
     // Only a result written by this run counts; an old file would report stale ratios.
     const ratios = result && result.mtimeMs >= runStarted && Array.isArray(result.ratios) ? result.ratios : [];
