@@ -294,8 +294,9 @@ export class GameCluster {
 
   /**
    * The heartbeat: renews this node's entries (counts changed by the loop,
-   * such as an expired reservation, go out here), and ends, for this node's
-   * sockets, the games whose owner stopped beating.
+   * such as an expired reservation, go out here); drops the sockets of nodes
+   * that died from this node's games; and ends, for this node's sockets, the
+   * games whose entry expired and whose owner no longer listens.
    */
   private async beat(): Promise<void> {
     if (this.stopped) return;
@@ -305,24 +306,33 @@ export class GameCluster {
     const nodes = [...this.host.nodesIn()];
     const alive = await this.init.bus.listening(nodes);
     for (const node of nodes) if (!alive.has(node)) await this.host.nodeLost(node);
-    const ids = [...new Set([...this.away].map((c) => c.remote!.gameId))];
-    if (ids.length === 0) return;
+    const games = new Map([...this.away].map((c) => [c.remote!.gameId, c.remote!.node]));
+    if (games.size === 0) return;
+    const ids = [...games.keys()];
     const entries = await this.init.registry.getMany(ids);
-    ids.forEach((id, i) => {
-      const entry = entries[i];
-      if (entry) return void this.lastSeen.set(id, entry);
-      const last = this.lastSeen.get(id);
-      this.lastSeen.delete(id);
-      for (const c of [...this.away]) {
-        if (c.remote!.gameId !== id) continue;
-        this.forget(c);
-        for (const group of [id, spectatorGroup(id, false), spectatorGroup(id, true)]) this.init.transport.leave(c.id, group);
-        if (last?.leader) {
-          this.init.transport
-            .toConnection(c.id)
-            ?.emit("game:over", { winner: last.leader, scores: last.scores ?? {}, reason: GAME_OVER_REASONS.nodeLost });
-        }
-      }
+    const missing = ids.filter((id, i) => {
+      if (entries[i]) this.lastSeen.set(id, entries[i]);
+      return !entries[i];
     });
+    if (missing.length === 0) return;
+    // A missing entry whose owner still listens is not a lost game (Redis restarted, say): its next heartbeat writes it again.
+    const listening = await this.init.bus.listening([...new Set(missing.map((id) => games.get(id)!))]);
+    for (const id of missing) if (!listening.has(games.get(id)!)) this.lost(id);
+  }
+
+  /** The node running game `id` died: the game ends for this node's sockets in it. */
+  private lost(id: string): void {
+    const last = this.lastSeen.get(id);
+    this.lastSeen.delete(id);
+    for (const c of [...this.away]) {
+      if (c.remote!.gameId !== id) continue;
+      this.forget(c);
+      for (const group of [id, spectatorGroup(id, false), spectatorGroup(id, true)]) this.init.transport.leave(c.id, group);
+      if (last?.leader) {
+        this.init.transport
+          .toConnection(c.id)
+          ?.emit("game:over", { winner: last.leader, scores: last.scores ?? {}, reason: GAME_OVER_REASONS.nodeLost });
+      }
+    }
   }
 }
