@@ -94,8 +94,17 @@ const ChatConversation = (() => {
     const { list } = deps;
     /** @type {ChatView | null} */
     let view = null;
-    /** @type {WeakMap<object, { node: HTMLElement; flags: string }>} a message's node while the message object is the same */
+    /** @type {WeakMap<object, { node: HTMLElement; flags: string }>} a message's (notice's, pending send's) node while it is the same object */
     const cache = new WeakMap();
+    /** @type {Map<string, HTMLElement>} the other lines (day separators, the divider, the start), by what they say */
+    const lines = new Map();
+    /**
+     * @param {string} key
+     * @param {() => HTMLElement} make
+     */
+    const line = (key, make) => lines.get(key) ?? (lines.set(key, make()), /** @type {HTMLElement} */ (lines.get(key)));
+    const seenBy = el("li", "seen");
+    seenBy.id = "seen-by";
 
     /**
      * @param {object} key a message object
@@ -115,20 +124,26 @@ const ChatConversation = (() => {
       /** @type {HTMLElement[]} */
       const nodes = [];
       if (v.hasOlder) {
-        const li = el("li", "older");
-        const b = button("Load older messages", undefined);
-        b.id = "load-older";
-        b.dataset.action = "older";
-        li.appendChild(b);
-        nodes.push(li);
-      } else {
-        const start = el(
-          "li",
-          "history-start",
-          v.kind === "room" ? `This is the beginning of #${v.room}.` : `This is the beginning of your conversation with ${v.with.name}.`,
+        nodes.push(
+          line("older", () => {
+            const li = el("li", "older");
+            const b = button("Load older messages", undefined);
+            b.id = "load-older";
+            b.dataset.action = "older";
+            li.appendChild(b);
+            return li;
+          }),
         );
-        start.id = "history-start";
-        nodes.push(start);
+      } else {
+        const text =
+          v.kind === "room" ? `This is the beginning of #${v.room}.` : `This is the beginning of your conversation with ${v.with.name}.`;
+        nodes.push(
+          line(`start|${text}`, () => {
+            const start = el("li", "history-start", text);
+            start.id = "history-start";
+            return start;
+          }),
+        );
       }
       let lastDay = "";
       /** @param {number} ts */
@@ -136,7 +151,8 @@ const ChatConversation = (() => {
         const k = dayKey(ts);
         if (k === lastDay) return;
         lastDay = k;
-        nodes.push(el("li", "day", dayLabel(ts)));
+        const label = dayLabel(ts);
+        nodes.push(line(`day|${v.key}|${k}|${label}`, () => el("li", "day", label)));
       };
       if (v.kind === "dm") {
         for (const m of v.msgs) {
@@ -153,14 +169,18 @@ const ChatConversation = (() => {
         for (const m of messages) {
           for (; n < notices.length && notices[n].afterSeq < m.seq; n++) {
             day(notices[n].ts);
-            nodes.push(el("li", "notice", notices[n].text));
+            nodes.push(noticeNode(notices[n]));
           }
           day(m.ts);
           if (!dividerPlaced && v.dividerSeq !== null && m.seq > v.dividerSeq && m.user.id !== me && !m.deleted) {
             dividerPlaced = true;
-            const divider = el("li", "unread-divider", "New messages");
-            divider.id = "unread-divider";
-            nodes.push(divider);
+            nodes.push(
+              line("divider", () => {
+                const divider = el("li", "unread-divider", "New messages");
+                divider.id = "unread-divider";
+                return divider;
+              }),
+            );
           }
           const node = cached(m, flags(m), () => roomItem(m, { me, canModerate: deps.canModerate(), pickerOpen: v.pickerSeq === m.seq }));
           node.classList.toggle("highlight", v.highlightSeq === m.seq);
@@ -168,7 +188,7 @@ const ChatConversation = (() => {
         }
         for (; n < notices.length; n++) {
           day(notices[n].ts);
-          nodes.push(el("li", "notice", notices[n].text));
+          nodes.push(noticeNode(notices[n]));
         }
         const last = messages[messages.length - 1];
         if (last) {
@@ -177,14 +197,35 @@ const ChatConversation = (() => {
             .map((r) => ChatDom.label(r.user));
           if (seen.length) {
             const names = seen.length > 5 ? `${seen.slice(0, 5).join(", ")} and ${seen.length - 5} more` : seen.join(", ");
-            const li = el("li", "seen", `Seen by ${names}`);
-            li.id = "seen-by";
-            nodes.push(li);
+            if (seenBy.textContent !== `Seen by ${names}`) seenBy.textContent = `Seen by ${names}`;
+            nodes.push(seenBy);
           }
         }
       }
-      for (const p of v.pending) nodes.push(pendingItem(p, deps.me()));
+      for (const p of v.pending) nodes.push(cached(p, `${p.status}|${p.error}`, () => pendingItem(p, deps.me())));
       return nodes;
+    }
+
+    /** @param {Notice} n */
+    const noticeNode = (n) => cached(n, "", () => el("li", "notice", n.text));
+
+    /**
+     * Puts `next` in the list, touching only what changed: nodes already in place stay (and with them a
+     * text selection or the focus), so a new message at the bottom moves nothing above it.
+     *
+     * @param {HTMLElement[]} next
+     */
+    function reconcile(next) {
+      let at = list.firstChild;
+      for (const node of next) {
+        if (node === at) at = at.nextSibling;
+        else list.insertBefore(node, at);
+      }
+      while (at) {
+        const after = at.nextSibling;
+        at.remove();
+        at = after;
+      }
     }
 
     /**
@@ -201,7 +242,7 @@ const ChatConversation = (() => {
       const top = list.scrollTop;
       const focused =
         document.activeElement instanceof HTMLElement && list.contains(document.activeElement) ? document.activeElement : null;
-      list.replaceChildren(...(v ? build(v) : [el("li", "notice", "You're in no room. Join one from the sidebar.")]));
+      reconcile(v ? build(v) : [line("none", () => el("li", "notice", "You're in no room. Join one from the sidebar."))]);
       if (mode === "bottom" || (mode === "keep" && atBottom)) list.scrollTop = list.scrollHeight;
       else if (mode === "prepend") list.scrollTop = list.scrollHeight - fromBottom;
       else list.scrollTop = top;

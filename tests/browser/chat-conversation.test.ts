@@ -161,3 +161,21 @@ test("a page the reader does not see reads nothing; the divider marks where they
   await until(unread, 0);
   await expect(bob.page.title()).resolves.toBe("Parlor chat");
 });
+
+test("a new message moves nothing above it: a text selection in an older one survives", async () => {
+  const ada = await bed.person("Ada", "steady");
+  const bob = await bed.person("Bob", "steady");
+  await say(ada.page, "select this sentence");
+  await messageWithText(bob.page, "select this sentence").waitFor();
+  await bob.page.evaluate(`(() => {
+    const text = [...document.querySelectorAll('#messages li.msg .text')].find((n) => n.textContent === 'select this sentence');
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  })()`);
+  await say(ada.page, "a newer one");
+  await messageWithText(bob.page, "a newer one").waitFor();
+  await bob.page.waitForTimeout(300);
+  expect(await bob.page.evaluate("getSelection().toString()")).toBe("select this sentence");
+});
