@@ -160,12 +160,13 @@ test("spectating from node b: deltas arrive, the count is on both lists, the cap
   okData(await emitAck(player.socket, "game:leave", {}));
 });
 
-test("a round won by a player on node b: game:over and the next round's game:state reach both nodes", async () => {
+test("a round won by a player on node b: game:over and the next round's game:state reach node b and a spectator on node a", async () => {
   // Quick rounds for this game only: one orb wins, the next round follows 200 ms later.
   const room = a.parlor.games.create({ name: "quick" }, { winScore: 1, orbCap: 150, restartDelayMs: 200 });
   const alice = await a.connectPlayer("round-a");
   const bob = await b.connectPlayer("round-b");
-  okData(await emitAck(alice.socket, "game:join", { gameId: room.id }));
+  // Alice watches (a seated player standing still could win too: orbs appear anywhere).
+  okData(await emitAck(alice.socket, "game:spectate", { gameId: room.id }));
   const rec = record(bob.socket);
   const bj = okData(await emitAck<GameJoinData>(bob.socket, "game:join", { gameId: room.id }));
   // Generous waits: steering by the protocol alone is slow on a loaded machine.

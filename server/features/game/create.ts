@@ -7,7 +7,9 @@ import { defineGameEvent } from "./context";
  */
 export const createGame = defineGameEvent({
   event: "game:create",
-  handle: async (input, ctx) => ({
-    game: ctx.cluster ? await ctx.cluster.create(input, ctx.user.id) : ctx.games.create(input, {}, ctx.user.id).summary(),
-  }),
+  // On a cluster the game is listed on every node before the ack; on one node it stays synchronous.
+  handle: (input, ctx) =>
+    ctx.cluster
+      ? ctx.cluster.create(input, ctx.user.id).then((game) => ({ game }))
+      : { game: ctx.games.create(input, {}, ctx.user.id).summary() },
 });
