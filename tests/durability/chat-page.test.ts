@@ -40,8 +40,9 @@ async function openChat(name: string, room: string): Promise<Page> {
   return page;
 }
 
-/** The seqs the page shows, top to bottom. */
-const shownSeqs = (page: Page) => page.locator("#messages li").evaluateAll((lis) => lis.map((li) => Number(li.getAttribute("data-seq"))));
+/** The seqs of the messages the page shows, top to bottom (day separators and notices are not messages). */
+const shownSeqs = (page: Page) =>
+  page.locator("#messages li.msg[data-seq]").evaluateAll((lis) => lis.map((li) => Number(li.getAttribute("data-seq"))));
 
 async function sender(room: string): Promise<{ bob: ChatSocket; user: User }> {
   const { socket, session } = await t.connectUser("Bob");
@@ -72,6 +73,7 @@ test("after a server restart the page rejoins with sinceSeq and shows the missed
   expect(await shownSeqs(page)).toEqual(range(1, 34));
   expect(await page.locator("#messages li", { hasText: "sent while offline" }).getAttribute("data-seq")).toBe("34");
   await expect(page.locator("#error").textContent()).resolves.toBe("");
+  expect(await page.locator("#messages li.msg.pending").count()).toBe(0);
 
   // A reload (fresh page state) shows the same history.
   await page.reload();
@@ -95,7 +97,7 @@ test("after a short drop while others keep sending, the page ends with every mes
   expect(await shownSeqs(page)).toEqual(range(1, 40));
 });
 
-test("the search box shows ranked matches with their snippet, and a clean error for an empty query", async () => {
+test("the search box shows ranked matches with their snippet marked, and a sentence for a query with no words", async () => {
   const page = await openChat("Ada", "finds");
   const { bob } = await sender("finds");
   for (const text of ["apple pie recipe", "nothing to see", "apple banana cherry"])
@@ -104,13 +106,22 @@ test("the search box shows ranked matches with their snippet, and a clean error 
 
   await page.locator("#search-q").fill("apple OR cherry");
   await page.locator("#search-q").press("Enter");
-  await page.locator("#search-results li").first().waitFor();
-  expect(await page.locator("#search-results li").allTextContents()).toEqual([
-    "#finds Bob: [apple] banana [cherry]",
-    "#finds Bob: [apple] pie recipe",
+  const results = page.locator("#search-results button.result");
+  await results.first().waitFor();
+  // Ranked, each naming its room and author, the matches as <mark> and no raw [ ] markers.
+  expect(await results.evaluateAll((bs) => bs.map((b) => [b.getAttribute("data-room"), b.querySelectorAll("mark").length]))).toEqual([
+    ["finds", 2],
+    ["finds", 1],
   ]);
+  expect(await page.locator("#search-results mark").allTextContents()).toEqual(["apple", "cherry", "apple"]);
+  const shown = (await page.locator("#search-results").textContent()) ?? "";
+  expect(shown).toContain("Bob");
+  expect(shown).toContain("apple banana cherry");
+  expect(shown).not.toMatch(/[[\]]/);
 
   await page.locator("#search-q").fill("AND");
   await page.locator("#search-q").press("Enter");
-  await page.locator("#search-results li.error", { hasText: "BAD_REQUEST" }).waitFor();
+  const error = page.locator("#search-results li.error");
+  await error.waitFor();
+  expect(await error.textContent()).not.toMatch(/BAD_REQUEST/);
 });
