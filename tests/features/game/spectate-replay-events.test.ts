@@ -18,7 +18,8 @@ test("a spectator is counted in GameSummary and sees the round end; the round is
   expect(seen.state.players.map((p) => p.name)).toEqual(["Ada"]);
   expect(okData(await emitAck<{ games: GameSummary[] }>(ada.socket, "game:list", {})).games[0].spectators).toBe(1);
 
-  const liveOver = waitFor<GameOver>(eve.socket, "game:over");
+  // As long as the steering may take (10 s): the 5 s default ran out once on a loaded machine.
+  const liveOver = waitFor<GameOver>(eve.socket, "game:over", 15_000);
   await playUntilScore(ada.socket, rec, joined.playerId, 1, 10_000);
   const over = await liveOver;
   expect(over.winner.name).toBe("Ada");
