@@ -529,12 +529,10 @@ const ChatModeration = (() => {
   /**
    * What a send's answer means for the composer (the page shows the message or the failed send itself).
    *
-   * @param {{ room?: string }} payload
+   * @param {string} room
    * @param {import("./globals").PageAck<{ message: Message }>} res
    */
-  function afterSend(payload, res) {
-    const room = payload.room;
-    if (!room) return;
+  function afterSend(room, res) {
     const info = chat.roomInfo(room);
     const slow = info ? info.slowModeMs : 0;
     if (res.ok) {
@@ -551,20 +549,6 @@ const ChatModeration = (() => {
     }
   }
 
-  // Every ack'd request of the page goes through ParlorSession.request: sends are seen here, with their answer.
-  const sessionApi = window.ParlorSession;
-  const sendRequest = sessionApi.request;
-  sessionApi.request = /** @type {typeof sendRequest} */ (
-    (socket, event, payload, timeoutMs) => {
-      const answer = sendRequest(socket, event, payload, timeoutMs);
-      if (event === "message:send") {
-        const sent = /** @type {Promise<import("./globals").PageAck<{ message: Message }>>} */ (/** @type {unknown} */ (answer));
-        void sent.then((res) => afterSend(/** @type {{ room?: string }} */ (payload), res));
-      }
-      return answer;
-    }
-  );
-
   // ---- wiring -------------------------------------------------------------------------------
   /** @param {string} room */
   function rerender(room) {
@@ -576,6 +560,7 @@ const ChatModeration = (() => {
     if (v && v.kind === "room") decorate(lis, v.members, room);
   }
 
+  chat.on("sent", ({ room, res }) => afterSend(room, res));
   chat.on("members", (lis, users, room) => decorate(lis, users, room));
   chat.on("view", () => {
     close();

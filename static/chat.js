@@ -31,7 +31,9 @@
 //   refreshInfo(room)          room:info again (after a promote, say), re-rendering header and members
 //   on(event, fn)              "view" (view), "room-info" (info), "members" (items: li[data-user][data-role]
 //                              with an empty span.member-tools each, users, room), "moderation" (ModAction),
-//                              "removed" ({ room, action }); returns an unsubscribe function
+//                              "removed" ({ room, action }), "sent" ({ room, clientId, res }: each answer to a
+//                              room's message:send, ok or not, TIMEOUT included, before the page shows it);
+//                              returns an unsubscribe function
 // and the DOM: #room-settings (an empty slot in the header for room settings), #chat[data-room]
 // [data-my-role], #members > li[data-user][data-role] > span.member-tools, #composer-note.
 /* exported ParlorChat */
@@ -50,6 +52,7 @@ const ParlorChat = (() => {
    *   members: [HTMLElement[], User[], string];
    *   moderation: [ModAction];
    *   removed: [{ room: string; action: ModAction }];
+   *   sent: [{ room: string; clientId: string; res: import("./globals").PageAck<{ message: Message }> }];
    * }} HookEvents
    */
 
@@ -161,12 +164,15 @@ const ParlorChat = (() => {
     open: (room, seq) => void jumpTo(room, seq),
   });
   const outbox = ChatOutbox.create({
-    send(v, p) {
+    async send(v, p) {
       if (v.kind === "dm") return request("dm:send", { to: v.with.id, text: p.text, clientId: p.clientId });
       /** @type {import("../server/protocol").MessageSendInput} */
       const payload = { room: v.room, text: p.text, clientId: p.clientId };
       if (p.replyTo !== undefined) payload.replyTo = p.replyTo;
-      return request("message:send", payload);
+      const res = await request("message:send", payload);
+      // Before the outbox takes the answer: a slow-mode hold is on when the message shows.
+      emit("sent", { room: v.room, clientId: p.clientId, res });
+      return res;
     },
     sent(v, message) {
       if (v.kind === "room") {
