@@ -1,6 +1,7 @@
 // @ts-check
 // Chat page: error acks as sentences a person understands. The code is never
-// shown alone; the server's message follows only where it adds something.
+// shown alone; the server's message follows only where it adds something. A
+// join that fails throws an AckFailure (RoomSync's joins throw), said by joinFailed.
 /* exported ChatErrors */
 const ChatErrors = (() => {
   "use strict";
@@ -62,5 +63,17 @@ const ChatErrors = (() => {
     }
   }
 
-  return { friendly };
+  /** A failed request thrown rather than answered (RoomSync's joins), carrying its ack for a sentence. */
+  class AckFailure extends Error {
+    /** @param {FailedAck} ack */
+    constructor(ack) {
+      super(window.ParlorSession.ackError(ack));
+      this.ack = ack;
+    }
+  }
+
+  /** @param {unknown} err what a join threw: an AckFailure's sentence, or a generic one */
+  const joinFailed = (err) => (err instanceof AckFailure ? friendly(err.ack, "join") : "Something went wrong. Try again.");
+
+  return { friendly, AckFailure, joinFailed };
 })();

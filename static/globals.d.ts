@@ -45,6 +45,15 @@ export type PageAck<T> = Ack<T> | { ok: false; error: { code: "TIMEOUT"; message
 /** A failed ack (the server's error or the synthetic TIMEOUT). */
 export type FailedAck = Extract<PageAck<unknown>, { ok: false }>;
 
+/**
+ * The chat page's ack'd request on its socket (`ParlorChat.request`, handed to the page's parts):
+ * `ParlorSession.request` with the `/chat` socket bound.
+ */
+export type ChatRequest = <E extends AckEvent<ChatClientToServerEvents>>(
+  event: E,
+  payload: EventPayload<ChatClientToServerEvents, E>,
+) => Promise<PageAck<AckData<ChatClientToServerEvents, E>>>;
+
 /** The sign-in kept in sessionStorage (the body of `POST /api/session`). */
 export interface StoredSession {
   token: string;
