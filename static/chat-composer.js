@@ -2,7 +2,7 @@
 // Chat page, the composer (#send-form): the input and Send, "replying to …" and
 // "editing" with Cancel (Escape too), and a hold on the input with a countdown.
 //
-// Hook for static/chat-moderation.js (slow mode): `ParlorChat.composer.hold(untilMs, reason)`
+// Hook for static/chat-send-hold.js (slow mode, mutes): `ParlorChat.composer.hold(untilMs, reason)`
 // disables the input and Send and shows "<reason> — 12 s" in #composer-note until then
 // (or until `release()`); `held` says whether it is on. The page itself sends nothing here.
 /* exported ChatComposer */

@@ -7,7 +7,7 @@
 // DOM: #rooms > li[data-room] (button.room-link[aria-current] with .badge, button.leave)
 //      #dms > li[data-user] (button.dm-link with .badge)
 //      #members > li.member[data-user][data-role=owner|moderator|member][data-self?]
-//        (button.member-link or span.member-name, then span.member-tools: empty, for static/chat-moderation.js)
+//        (button.member-link or span.member-name, then span.member-tools: empty, for static/chat-mod-menu.js)
 /* exported ChatSidebar */
 /* global ChatDom */
 const ChatSidebar = (() => {

@@ -22,12 +22,17 @@
 //                                          per task, leaving, older messages, jumps
 //   chat-socket.js       ChatSocketEvents  RoomSync joins and catch-up, live socket events into the model
 //   chat.js              ParlorChat        this file: sign-in, wiring, user actions, the hook
-// Then the hook's add-on (see below): chat-moderation.js.
+// Then the hook's add-ons (see below), each subscribing to ParlorChat itself:
+//   chat-moderation.js   ChatModeration    what they share: who is muted or banned (mod:log), a mod:* request
+//                                          with its result in #room-settings' status line
+//   chat-mod-menu.js     ChatModMenu       the "Moderate" menu on members, a confirmation with a reason
+//   chat-room-settings.js ChatRoomSettings #room-settings: topic, slow mode, bans with Unban
+//   chat-send-hold.js    ChatSendHold      the composer held for slow mode and mutes (from "sent")
 // Room catch-up (rejoins with sinceSeq/sinceRev, paging, gap repair, each seq once) is
 // static/room-sync.js, shared with the SDK.
 //
-// Hook for static/chat-moderation.js (load it after this file): the moderation menu on members,
-// topic and slow-mode editing, the slow-mode countdown. `ParlorChat` gives it
+// Hook for the add-ons loaded after this file (static/chat-moderation.js and its parts): the
+// moderation menu on members, topic and slow-mode editing, the slow-mode countdown. `ParlorChat` gives them
 //   me()                       the signed-in user
 //   view()                     the view on screen: { kind: "room", room, info, members, … } or { kind: "dm", with, … } or null
 //   roomInfo(room)             RoomInfo from the join ack / room:info / room:updated (owner, moderators, topic, slowModeMs)
