@@ -37,6 +37,8 @@ const ChatSocketEvents = (() => {
 
     /** @param {string} text a new message from someone else, for screen readers (#announcer) */
     const announce = (text) => ($("announcer").textContent = text);
+    /** @param {number} ms */
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
     // ---- holding messages ----------------------------------------------------------------
     /**
@@ -81,13 +83,44 @@ const ChatSocketEvents = (() => {
       views.render(v);
     }
 
+    // room:join goes one request at a time and waits out RATE_LIMITED: a user in many rooms (up to 100) joins
+    // them all at once after a reconnect and when the page opens, past the per-user burst, and a burst of refusals
+    // would count toward the flood cut-off. After the first refusal the rest follow at the refill pace.
+    /** @type {Promise<unknown>} */
+    let joinQueue = Promise.resolve();
+    /** The gap between joins once one was refused: the budget's refill time per event (session:welcome's limits). */
+    let refillMs = 50;
+    let joinPaceMs = 0;
+    let joinsQueued = 0;
+    /** @param {import("../server/protocol").RoomJoinInput} payload */
+    function requestJoin(payload) {
+      joinsQueued++;
+      const run = joinQueue.then(async () => {
+        try {
+          for (let attempt = 0; ; attempt++) {
+            if (joinPaceMs) await sleep(joinPaceMs);
+            const res = await request("room:join", payload);
+            const details = /** @type {{ retryAfterMs?: unknown } | undefined} */ (!res.ok ? res.error.details : undefined);
+            const wait = !res.ok && res.error.code === "RATE_LIMITED" && details ? Number(details.retryAfterMs) : 0;
+            if (res.ok || !(wait > 0) || attempt >= 20) return res;
+            await sleep(Math.min(wait, 5000));
+            joinPaceMs = refillMs;
+          }
+        } finally {
+          if (--joinsQueued === 0) joinPaceMs = 0;
+        }
+      });
+      joinQueue = run.catch(() => undefined);
+      return run;
+    }
+
     const rooms = new window.ParlorRoomSync.RoomSync({
       async join(room, sinceSeq, _waitReady, sinceRev) {
         /** @type {import("../server/protocol").RoomJoinInput} */
         const payload = { room };
         if (sinceSeq !== undefined) payload.sinceSeq = sinceSeq;
         if (sinceSeq !== undefined && sinceRev !== undefined) payload.sinceRev = sinceRev;
-        const res = await request("room:join", payload);
+        const res = await requestJoin(payload);
         if (!res.ok) throw new ChatErrors.AckFailure(res);
         const v = model.roomView(room);
         v.info = res.data.info;
@@ -140,7 +173,10 @@ const ChatSocketEvents = (() => {
         if (err.message === "UNAUTHORIZED") deps.signOut();
         else setOffline(true);
       });
-      s.on("session:welcome", ({ user }) => noteUser(user));
+      s.on("session:welcome", ({ user, limits }) => {
+        noteUser(user);
+        if (limits.ratePerSec > 0) refillMs = Math.ceil(1000 / limits.ratePerSec);
+      });
       s.on("auth:expired", () => deps.signOut());
       s.on("message:new", (m) => {
         // RoomSync notices a hole below m (e.g. after a short disconnect) and fetches it.
