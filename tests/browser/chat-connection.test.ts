@@ -4,6 +4,7 @@
  * (once: the retry reuses its clientId), and a refused send shown as failed
  * with a friendly sentence (never a bare code) and a Retry that sends it.
  */
+import { ERROR_CODES } from "../../server/protocol";
 import { emitAck, okData } from "../helpers";
 import { chatTestbed, messageWithText, say } from "./chat-people";
 
@@ -76,18 +77,8 @@ test("a refused send is shown as failed with a friendly reason and a Retry that 
 
 test("every error code reads as a sentence, never the bare code", async () => {
   const { page } = await bed.person("Eve", "codes");
-  const codes = [
-    "BAD_REQUEST",
-    "UNAUTHORIZED",
-    "FORBIDDEN",
-    "NOT_FOUND",
-    "CONFLICT",
-    "RATE_LIMITED",
-    "PAYLOAD_TOO_LARGE",
-    "UNKNOWN_EVENT",
-    "INTERNAL",
-    "TIMEOUT",
-  ];
+  // Every code of the contract (a new one fails here until the page words it), and the page's own TIMEOUT.
+  const codes = [...ERROR_CODES, "TIMEOUT"];
   const texts = (await page.evaluate(`${JSON.stringify(codes)}.map((code) =>
     ChatErrors.friendly({ ok: false, error: { code, message: "the server's words", details: code === "RATE_LIMITED" ? { retryAfterMs: 2500 } : undefined } }, "send"))`)) as string[];
   texts.forEach((text, i) => {
